@@ -1,0 +1,60 @@
+"""The Celery application, configured from Django settings (``CELERY_*``).
+
+Periodic tasks live in the database (django-celery-beat) so administrators can edit them in
+the admin; ``PERIODIC_TASKS`` below is the one place that declares which exist, and
+``python manage.py syncschedule`` writes them there.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from celery import Celery, bootsteps
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "exchange.settings")
+
+app = Celery("exchange")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# name -> (task, seconds between runs). Apps add theirs here as they gain periodic work.
+PERIODIC_TASKS: dict[str, tuple[str, int]] = {
+    # Proves the whole chain beat -> broker -> worker works; /healthz shows its age.
+    "beat heartbeat": ("exchange.tasks.beat_heartbeat", 30),
+}
+
+
+class HeartbeatStep(bootsteps.StartStopStep):
+    """Writes the worker's heartbeat for /healthz every WORKER_HEARTBEAT_INTERVAL seconds.
+
+    Celery's own heartbeats travel as broadcast events, which the filesystem transport of the
+    embedded default cannot carry, so the worker records its own in the shared cache.
+    """
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker, **kwargs):
+        super().__init__(worker, **kwargs)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self, worker):
+        from exchange.health import record_worker_heartbeat, worker_heartbeat_interval
+
+        def beat():
+            while not self._stop.is_set():
+                try:
+                    record_worker_heartbeat(worker.hostname)
+                except Exception:  # a cache outage must not kill the worker
+                    pass
+                self._stop.wait(worker_heartbeat_interval())
+
+        self._thread = threading.Thread(target=beat, name="exchange-heartbeat", daemon=True)
+        self._thread.start()
+
+    def stop(self, worker):
+        self._stop.set()
+
+
+app.steps["worker"].add(HeartbeatStep)
