@@ -7,8 +7,8 @@ from django.db.models import Q
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
-from exchange.pagination import PageNumberPagination
 from catalog.models import EducationLevel, EmploymentType, Occupation, Region, Skill, WorkSchedule
+from exchange.pagination import PageNumberPagination
 
 
 class NamedEntrySerializer(serializers.Serializer):
@@ -47,7 +47,10 @@ class OccupationFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return queryset.filter(
-            Q(code__startswith=value) | Q(title_en__icontains=value) | Q(title_ru__icontains=value) | Q(title_kk__icontains=value)
+            Q(code__startswith=value)
+            | Q(title_en__icontains=value)
+            | Q(title_ru__icontains=value)
+            | Q(title_kk__icontains=value)
         )
 
 

@@ -7,12 +7,15 @@ the admin; ``PERIODIC_TASKS`` below is the one place that declares which exist, 
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 
 from celery import Celery, bootsteps
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "exchange.settings")
+
+logger = logging.getLogger(__name__)
 
 app = Celery("exchange")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -46,8 +49,8 @@ class HeartbeatStep(bootsteps.StartStopStep):
             while not self._stop.is_set():
                 try:
                     record_worker_heartbeat(worker.hostname)
-                except Exception:  # a cache outage must not kill the worker
-                    pass
+                except Exception:  # a cache outage must not kill the worker; /healthz will say so
+                    logger.warning("could not record the worker heartbeat", exc_info=True)
                 self._stop.wait(worker_heartbeat_interval())
 
         self._thread = threading.Thread(target=beat, name="exchange-heartbeat", daemon=True)

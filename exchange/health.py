@@ -38,12 +38,14 @@ def check_database() -> dict:
         return {"ok": False, "error": exc.__class__.__name__}
 
 
-def check_broker() -> dict:
+def check_broker(url: str | None = None) -> dict:
+    """A real connection to the broker (``url`` defaults to the configured one)."""
     from exchange.celery import app
 
-    transport = app.conf.broker_url.split("://", 1)[0]
+    url = url or app.conf.broker_url
+    transport = url.split("://", 1)[0]
     try:
-        with app.connection_for_write() as conn:
+        with app.connection_for_write(url) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
         return {"ok": True, "transport": transport}
     except Exception as exc:

@@ -1,0 +1,38 @@
+"""Writes for users and roles."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.models import User
+
+# Printed by `make run`; the demo data set is for development machines only.
+DEMO_PASSWORD = "demo-exchange-2026"  # noqa: S105
+
+DEMO_USERS = [
+    # (email, full name, role, admin site access)
+    ("admin@demo.kz", "Aigerim Administrator", User.Role.ADMIN, True),
+    ("staff@demo.kz", "Nurlan Centre Staff", User.Role.CENTRE_STAFF, False),
+    ("employer@demo.kz", "Dana Employer", User.Role.EMPLOYER, False),
+    ("seeker@demo.kz", "Arman Seeker", User.Role.SEEKER, False),
+]
+
+
+@transaction.atomic
+def demo_users_ensure() -> list[tuple[User, bool]]:
+    """Create the demo accounts that are missing; existing ones are left untouched (idempotent)."""
+    results = []
+    for email, full_name, role, is_admin in DEMO_USERS:
+        user = User.objects.filter(email=email).first()
+        created = user is None
+        if created:
+            user = User.objects.create_user(
+                email=email,
+                password=DEMO_PASSWORD,
+                full_name=full_name,
+                role=role,
+                is_staff=is_admin,
+                is_superuser=is_admin,
+            )
+        results.append((user, created))
+    return results
