@@ -1,7 +1,5 @@
-from django.urls import path
+"""API endpoints of the accounts app under /api/v1/; each apis module declares its own ``urlpatterns``."""
 
-from accounts import apis
+from accounts.apis import me, organizations, seekers, staff
 
-urlpatterns = [
-    path("me/", apis.MeApi.as_view(), name="me"),
-]
+urlpatterns = [*me.urlpatterns, *seekers.urlpatterns, *organizations.urlpatterns, *staff.urlpatterns]

@@ -1,9 +1,7 @@
-from django.contrib.auth import views as auth_views
-from django.urls import path
+"""Web pages of the accounts app; each views module declares its own ``urlpatterns``."""
+
+from accounts.views import auth, organizations, seekers, staff
 
 app_name = "accounts"
 
-urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-]
+urlpatterns = [*auth.urlpatterns, *seekers.urlpatterns, *organizations.urlpatterns, *staff.urlpatterns]

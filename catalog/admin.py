@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from catalog.models import EducationLevel, EmploymentType, Occupation, Region, Skill, WorkSchedule
+from catalog.models import EducationLevel, EmploymentType, Industry, Occupation, Region, Skill, WorkSchedule
 
 
 @admin.register(Region)
@@ -18,7 +18,7 @@ class OccupationAdmin(admin.ModelAdmin):
     raw_id_fields = ["parent"]
 
 
-@admin.register(Skill, EducationLevel, EmploymentType, WorkSchedule)
+@admin.register(Skill, EducationLevel, EmploymentType, WorkSchedule, Industry)
 class NamedEntryAdmin(admin.ModelAdmin):
     list_display = ["code", "name_en", "name_ru", "name_kk", "position"]
     search_fields = ["code", "name_en", "name_ru", "name_kk"]

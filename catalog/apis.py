@@ -7,7 +7,7 @@ from django.db.models import Q
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
-from catalog.models import EducationLevel, EmploymentType, Occupation, Region, Skill, WorkSchedule
+from catalog.models import EducationLevel, EmploymentType, Industry, Occupation, Region, Skill, WorkSchedule
 from exchange.pagination import PageNumberPagination
 
 
@@ -90,3 +90,8 @@ class OccupationViewSet(PublicReadOnly):
     serializer_class = OccupationSerializer
     filterset_class = OccupationFilter
     pagination_class = PageNumberPagination  # 619 groups in all: paginate like other lists
+
+
+class IndustryViewSet(PublicReadOnly):
+    queryset = Industry.objects.order_by("position")
+    serializer_class = NamedEntrySerializer

@@ -110,3 +110,11 @@ class WorkSchedule(NamedEntry):
     class Meta(NamedEntry.Meta):
         verbose_name = _("work schedule")
         verbose_name_plural = _("work schedules")
+
+
+class Industry(NamedEntry):
+    """A section of the economic activity classifier (OKED, harmonised with NACE Rev. 2: A-U)."""
+
+    class Meta(NamedEntry.Meta):
+        verbose_name = _("industry")
+        verbose_name_plural = _("industries")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from catalog.models import EducationLevel, EmploymentType, Occupation, Region, Skill, WorkSchedule
+from catalog.models import EducationLevel, EmploymentType, Industry, Occupation, Region, Skill, WorkSchedule
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -70,6 +70,7 @@ def catalog_load(*, on_row: Callable[[int], None] | None = None) -> list[LoadRes
         ("employment types", EmploymentType, "employment_types.csv"),
         ("work schedules", WorkSchedule, "schedules.csv"),
         ("skills", Skill, "skills.csv"),
+        ("industries", Industry, "industries.csv"),
     ):
         created, updated = _upsert(model, "code", _named(filename), on_row)
         results.append(LoadResult(name, created, updated))
@@ -97,5 +98,5 @@ def catalog_load(*, on_row: Callable[[int], None] | None = None) -> list[LoadRes
 
 def catalog_row_count() -> int:
     """How many rows ``catalog_load`` walks through (for a progress bar)."""
-    files = ["regions.csv", "education_levels.csv", "employment_types.csv", "schedules.csv", "skills.csv", "isco08.csv"]
+    files = ["regions.csv", "education_levels.csv", "employment_types.csv", "schedules.csv", "skills.csv", "industries.csv", "isco08.csv"]
     return sum(len(_rows(f)) for f in files)

@@ -12,5 +12,6 @@ router.register("skills", apis.SkillViewSet, basename="skill")
 router.register("education-levels", apis.EducationLevelViewSet, basename="education-level")
 router.register("employment-types", apis.EmploymentTypeViewSet, basename="employment-type")
 router.register("schedules", apis.WorkScheduleViewSet, basename="schedule")
+router.register("industries", apis.IndustryViewSet, basename="industry")
 
 urlpatterns = router.urls

@@ -3,16 +3,24 @@
 Tests run against real PostgreSQL (``DATABASE_URL`` or the embedded server) and, where they
 need one, a real Celery worker consuming from the real broker (Redis or the filesystem
 transport): nothing of our own stack is mocked.
+
+The cast used by permission tests: two seekers (A, B), members of two employers (A, B), staff
+of two regions (X = Astana, Y = Almaty) and an administrator.
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.management import call_command
 
-from accounts.models import User
+from accounts.models import Membership, SeekerProfile, User
 from catalog.models import Region
-from tests.factories import UserFactory
+from tests import factories
+
+REGION_X = "KZ-71"  # Astana
+REGION_Y = "KZ-75"  # Almaty
 
 
 @pytest.fixture(scope="session")
@@ -50,18 +58,59 @@ def celery_worker(transactional_db, celery_worker_session):
 
 
 @pytest.fixture
-def seeker(db) -> User:
-    return UserFactory(role=User.Role.SEEKER)
+def seeker(catalog) -> User:
+    return factories.SeekerProfileFactory().user
 
 
 @pytest.fixture
-def employer_user(db) -> User:
-    return UserFactory(role=User.Role.EMPLOYER)
+def employer_user(catalog) -> User:
+    return factories.MembershipFactory().user
 
 
 @pytest.fixture
-def admin_user(db) -> User:
-    return UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True)
+def admin_user(catalog) -> User:
+    return factories.UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True, email="admin@example.kz")
+
+
+@pytest.fixture
+def cast(catalog) -> SimpleNamespace:
+    """Everyone a permission test needs, with their objects."""
+    region_x = Region.objects.get(code=REGION_X)
+    region_y = Region.objects.get(code=REGION_Y)
+
+    def seeker(name):
+        user = factories.SeekerFactory(email=f"{name}@example.kz")
+        profile = factories.SeekerProfileFactory(user=user, region=region_x)
+        factories.ConsentFactory(user=user)
+        SeekerProfile.objects.filter(pk=profile.pk).update(has_consent=True)
+        profile.refresh_from_db()
+        return user
+
+    def employer(name, region):
+        membership = factories.MembershipFactory(
+            user=factories.EmployerFactory(email=f"{name}@example.kz"),
+            organization=factories.OrganizationFactory(region=region, legal_name=f"{name} LLP"),
+            role=Membership.Role.OWNER,
+        )
+        return membership.user
+
+    def staff(name, region):
+        centre = factories.EmploymentCentreFactory(region=region, name=f"Centre of {region.code}")
+        return factories.StaffAssignmentFactory(
+            user=factories.CentreStaffFactory(email=f"{name}@example.kz"), centre=centre
+        ).user
+
+    return SimpleNamespace(
+        region_x=region_x,
+        region_y=region_y,
+        seeker_a=seeker("seeker-a"),
+        seeker_b=seeker("seeker-b"),
+        employer_a=employer("employer-a", region_x),
+        employer_b=employer("employer-b", region_y),
+        staff_x=staff("staff-x", region_x),
+        staff_y=staff("staff-y", region_y),
+        admin=factories.UserFactory(role=User.Role.ADMIN, is_staff=True, is_superuser=True, email="admin@example.kz"),
+    )
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from accounts.services import DEMO_PASSWORD, demo_users_ensure
+from accounts.services.users import DEMO_PASSWORD, demo_users_ensure
 
 
 class Command(BaseCommand):

@@ -14,3 +14,10 @@ def home_counters() -> list[dict]:
             "value": User.objects.filter(role=User.Role.EMPLOYER, is_active=True).count(),
         },
     ]
+
+
+def user_tokens(*, user: User) -> list[dict]:
+    """The user's API token, described without its key (the key is shown once, when issued)."""
+    from rest_framework.authtoken.models import Token
+
+    return [{"created": t.created, "prefix": t.key[:4]} for t in Token.objects.filter(user=user)]

@@ -36,3 +36,37 @@ def demo_users_ensure() -> list[tuple[User, bool]]:
             )
         results.append((user, created))
     return results
+
+
+@transaction.atomic
+def user_finish_signup(*, user: User, full_name: str, role: str) -> User:
+    """Complete a new account: name and role; a job seeker gets an empty profile (CV) at once.
+
+    Only the two public roles can be chosen at sign-up; staff and administrators are appointed.
+    """
+    from accounts.models import SeekerProfile
+
+    if role not in (User.Role.SEEKER, User.Role.EMPLOYER):
+        raise ValueError(f"role {role!r} cannot be chosen at sign-up")
+    user.full_name = full_name.strip()
+    user.role = role
+    user.save(update_fields=["full_name", "role", "updated_at"])
+    if role == User.Role.SEEKER:
+        SeekerProfile.objects.get_or_create(user=user)
+    return user
+
+
+def user_token_issue(*, user: User):
+    """Issue a new API token for ``user``, replacing the old one (one token per user)."""
+    from rest_framework.authtoken.models import Token
+
+    with transaction.atomic():
+        Token.objects.filter(user=user).delete()
+        return Token.objects.create(user=user)
+
+
+def user_token_revoke(*, user: User) -> int:
+    from rest_framework.authtoken.models import Token
+
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return deleted
