@@ -98,5 +98,13 @@ def catalog_load(*, on_row: Callable[[int], None] | None = None) -> list[LoadRes
 
 def catalog_row_count() -> int:
     """How many rows ``catalog_load`` walks through (for a progress bar)."""
-    files = ["regions.csv", "education_levels.csv", "employment_types.csv", "schedules.csv", "skills.csv", "industries.csv", "isco08.csv"]
+    files = [
+        "regions.csv",
+        "education_levels.csv",
+        "employment_types.csv",
+        "schedules.csv",
+        "skills.csv",
+        "industries.csv",
+        "isco08.csv",
+    ]
     return sum(len(_rows(f)) for f in files)
