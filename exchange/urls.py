@@ -10,6 +10,7 @@ api_v1 = [
     path("", apis.api_root, name="api-root"),
     path("catalog/", include("catalog.urls")),
     path("", include("accounts.api_urls")),
+    path("", include("vacancies.api_urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +20,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
+    path("vacancies/", include("vacancies.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -18,7 +18,7 @@ from accounts.models import (
     User,
 )
 from accounts.validators import make_bin, make_iin
-from catalog.models import Industry, Region
+from catalog.models import EmploymentType, Industry, Occupation, Region, WorkSchedule
 
 TEST_PASSWORD = "correct-horse-battery-staple"
 # Hashed once: Argon2 is deliberately slow, and most tests only need *a* working password.
@@ -137,3 +137,44 @@ class StaffAssignmentFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(CentreStaffFactory)
     centre = factory.SubFactory(EmploymentCentreFactory)
+
+
+# --- vacancies ----------------------------------------------------------------------------------
+
+
+def _catalog(model, code):
+    return model.objects.get(code=code)
+
+
+class VacancyFactory(factory.django.DjangoModelFactory):
+    """A published vacancy of a verified employer in Astana (override ``status`` for others)."""
+
+    class Meta:
+        model = "vacancies.Vacancy"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    title = factory.Sequence(lambda n: f"Welder {n}")
+    occupation = factory.LazyFunction(lambda: _catalog(Occupation, "7212"))
+    description = "Welding of steel structures on a construction site."
+    duties = "Weld, inspect seams, keep the workplace safe."
+    requirements = "Certificate of a welder."
+    experience_years = 1
+    salary_min = 300000
+    salary_max = 450000
+    employment_type = factory.LazyFunction(lambda: _catalog(EmploymentType, "full_time"))
+    schedule = factory.LazyFunction(lambda: _catalog(WorkSchedule, "full_day"))
+    region = factory.LazyFunction(region)
+    locality = "Astana"
+    positions = 3
+    status = "published"
+    published_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=30))
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "vacancies.Application"
+
+    vacancy = factory.SubFactory(VacancyFactory)
+    seeker = factory.LazyAttribute(lambda o: SeekerProfileFactory().user)
+    cv_snapshot = factory.LazyFunction(dict)

@@ -1,0 +1,3 @@
+"""Celery tasks of the vacancies app, one module per area; imported here so autodiscovery finds them."""
+
+from vacancies.tasks import applications, imports, lifecycle, referrals  # noqa: F401

@@ -1,0 +1,14 @@
+"""Web pages of the vacancies app; each views module declares its own ``urlpatterns``."""
+
+from vacancies.views import applications, imports, lifecycle, projects, referrals, search
+
+app_name = "vacancies"
+
+urlpatterns = [
+    *search.urlpatterns,
+    *lifecycle.urlpatterns,
+    *applications.urlpatterns,
+    *referrals.urlpatterns,
+    *projects.urlpatterns,
+    *imports.urlpatterns,
+]
