@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -30,10 +31,11 @@ def axes_username(request, credentials):
 
 def axes_lockout_response(request, credentials, *args, **kwargs):
     """Answer a locked-out login with 429 and a clear message (JSON for the API)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     message = _(
         "Too many failed login attempts from this address for this account. "
-        "Wait 15 minutes or reset your password; you can still log in from another device."
-    )
+        "Wait %(minutes)d minutes or reset your password; you can still log in from another device."
+    ) % {"minutes": minutes}
     if request.path.startswith("/api/"):
         return JsonResponse(error_body("locked_out", message), status=429)
-    return render(request, "account/lockout.html", {"message": message}, status=429)
+    return render(request, "account/lockout.html", {"message": message, "minutes": minutes}, status=429)

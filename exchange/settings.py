@@ -220,6 +220,8 @@ except Exception as exc:
     raise ImproperlyConfigured(f"EMAIL_URL is not a valid e-mail URL: {exc}") from None
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Electronic Labor Exchange <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The public address of the site, for links in e-mails sent outside a request (Celery tasks).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -249,6 +251,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.auth.SignupRoleForm"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # allauth's own rate limits stay on; axes handles the lockout by username and IP.
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
 
@@ -330,6 +333,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "role" or "status" field; name each enum after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "UserRoleEnum": "accounts.models.User.Role",
+        "MembershipRoleEnum": "accounts.models.Membership.Role",
+        "OrganizationStatusEnum": "accounts.models.Organization.Status",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -370,4 +379,10 @@ SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
 HOME_COUNTERS = [
     "catalog.selectors.home_counters",
     "accounts.selectors.users.home_counters",
+]
+
+# Called with user=... before a job seeker's account is deleted, so each app can anonymise what
+# it keeps about them for statistics (see accounts.services.privacy).
+PERSONAL_DATA_ERASERS = [
+    "vacancies.services.applications.applications_anonymise",
 ]
