@@ -11,6 +11,7 @@ api_v1 = [
     path("catalog/", include("catalog.urls")),
     path("", include("accounts.api_urls")),
     path("", include("vacancies.api_urls")),
+    path("", include("notifications.api_urls")),
 ]
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("vacancies/", include("vacancies.urls")),
+    path("notifications/", include(("notifications.urls", "notifications"))),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -1,6 +1,6 @@
 """API endpoints of the vacancies app under /api/v1/; each apis module declares its own ``urlpatterns``."""
 
-from vacancies.apis import applications, imports, lifecycle, projects, referrals, search
+from vacancies.apis import applications, imports, lifecycle, matching, projects, referrals, search
 
 urlpatterns = [
     *search.urlpatterns,
@@ -9,4 +9,5 @@ urlpatterns = [
     *referrals.urlpatterns,
     *projects.urlpatterns,
     *imports.urlpatterns,
+    *matching.urlpatterns,
 ]

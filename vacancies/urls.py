@@ -1,6 +1,6 @@
 """Web pages of the vacancies app; each views module declares its own ``urlpatterns``."""
 
-from vacancies.views import applications, imports, lifecycle, projects, referrals, search
+from vacancies.views import applications, imports, lifecycle, matching, projects, referrals, search
 
 app_name = "vacancies"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     *referrals.urlpatterns,
     *projects.urlpatterns,
     *imports.urlpatterns,
+    *matching.urlpatterns,
 ]

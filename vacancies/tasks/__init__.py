@@ -1,3 +1,3 @@
 """Celery tasks of the vacancies app, one module per area; imported here so autodiscovery finds them."""
 
-from vacancies.tasks import applications, imports, lifecycle, referrals  # noqa: F401
+from vacancies.tasks import applications, imports, lifecycle, matching, referrals  # noqa: F401

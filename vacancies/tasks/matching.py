@@ -1,0 +1,1 @@
+"""Celery tasks: matching and fan-out."""
