@@ -25,6 +25,8 @@ app.autodiscover_tasks()
 PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     # Proves the whole chain beat -> broker -> worker works; /healthz shows its age.
     "beat heartbeat": ("exchange.tasks.beat_heartbeat", 30),
+    "vacancy expiry": ("vacancies.expire_due", 300),
+    "vacancy expiry reminders": ("vacancies.remind_expiring", 3600),
 }
 
 

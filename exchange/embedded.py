@@ -46,11 +46,13 @@ def broker_folders() -> dict[str, str]:
     """Folders for kombu's ``filesystem://`` transport (one folder serves both directions)."""
     queue = var_dir() / "broker" / "queue"
     processed = var_dir() / "broker" / "processed"
-    for path in (queue, processed):
+    control = var_dir() / "broker" / "control"
+    for path in (queue, processed, control):
         path.mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(queue),
         "data_folder_out": str(queue),
         "processed_folder": str(processed),
+        "control_folder": str(control),
         "store_processed": False,
     }

@@ -338,6 +338,12 @@ SPECTACULAR_SETTINGS = {
         "UserRoleEnum": "accounts.models.User.Role",
         "MembershipRoleEnum": "accounts.models.Membership.Role",
         "OrganizationStatusEnum": "accounts.models.Organization.Status",
+        "VacancyStatusEnum": "vacancies.models.Vacancy.Status",
+        "ApplicationStatusEnum": "vacancies.models.Application.Status",
+        "InvitationStatusEnum": "vacancies.models.Invitation.Status",
+        "ImportJobStatusEnum": "vacancies.models.ImportJob.Status",
+        "VacancyReportStatusEnum": "vacancies.models.VacancyReport.Status",
+        "ReferralOutcomeEnum": "vacancies.models.Referral.Outcome",
     },
 }
 

@@ -4,6 +4,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.apis.seekers import AccountDeleteMixin
 from accounts.models import User
 from accounts.services.users import user_token_issue, user_token_revoke
 
@@ -15,7 +16,7 @@ class MeSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MeApi(APIView):
+class MeApi(AccountDeleteMixin, APIView):
     @extend_schema(summary="The logged-in user", responses={200: MeSerializer})
     def get(self, request):
         return Response(MeSerializer(request.user).data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 
 from accounts.models import User
@@ -34,6 +35,9 @@ def demo_users_ensure() -> list[tuple[User, bool]]:
                 is_staff=is_admin,
                 is_superuser=is_admin,
             )
+        # Demo accounts are for logging in at once: with allauth's mandatory verification an
+        # address that is not confirmed would stop them at "check your e-mail".
+        EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
         results.append((user, created))
     return results
 

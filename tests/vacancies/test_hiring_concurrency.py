@@ -1,0 +1,71 @@
+"""Hiring under concurrency: 200 simultaneous hires for 50 positions give exactly 50.
+
+Real threads against PostgreSQL, each with its own database connection, so the row lock on the
+vacancy is what keeps the count right. PostgreSQL allows 100 connections on a development
+server and parallel test runs share them, so at most ``MAX_CONNECTIONS`` threads hold one at a
+time: all 200 start together at a barrier and queue for a connection, which still puts dozens of
+transactions on the same row at the same moment.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django.db import connections
+
+from exchange.errors import ConflictError
+from tests import factories
+from vacancies.models import Application, ApplicationEvent, Vacancy
+from vacancies.services.applications import application_hire
+
+THREADS = 200
+POSITIONS = 50
+MAX_CONNECTIONS = 40
+
+
+def run_in_threads(count: int, work) -> list:
+    """Run ``work(i)`` in ``count`` threads released together; returns what each returned or raised."""
+    barrier = threading.Barrier(count)
+    connection_slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+    results: list = [None] * count
+
+    def run(i: int) -> None:
+        barrier.wait()
+        with connection_slots:
+            try:
+                results[i] = work(i)
+            except Exception as exc:  # the test inspects whatever each thread got
+                results[i] = exc
+            finally:
+                connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_200_simultaneous_hires_for_50_positions_hire_exactly_50(cast):
+    employer = cast.employer_a
+    vacancy = factories.VacancyFactory(organization=employer.membership.organization, positions=POSITIONS)
+    applications = [
+        factories.ApplicationFactory(vacancy=vacancy, status=Application.Status.OFFER) for _ in range(THREADS)
+    ]
+
+    results = run_in_threads(THREADS, lambda i: application_hire(application=applications[i], by=employer))
+
+    hired = [r for r in results if isinstance(r, Application)]
+    refused = [r for r in results if isinstance(r, ConflictError)]
+    assert len(hired) == POSITIONS
+    assert len(refused) == THREADS - POSITIONS
+    assert {error.code for error in refused} == {"no_positions_left"}
+    vacancy.refresh_from_db()
+    assert vacancy.positions_filled == POSITIONS
+    assert vacancy.status == Vacancy.Status.FILLED
+    assert Application.objects.filter(vacancy=vacancy, status=Application.Status.HIRED).count() == POSITIONS
+    assert Application.objects.filter(vacancy=vacancy, status=Application.Status.OFFER).count() == THREADS - POSITIONS
+    assert ApplicationEvent.objects.filter(application__vacancy=vacancy, to_status="hired").count() == POSITIONS
