@@ -137,6 +137,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "exchange.context_processors.navigation",
             ],
         },
     },
@@ -385,10 +386,69 @@ SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
 HOME_COUNTERS = [
     "catalog.selectors.home_counters",
     "accounts.selectors.users.home_counters",
+    "vacancies.selectors.lifecycle.home_counters",
 ]
 
 # Called with user=... before a job seeker's account is deleted, so each app can anonymise what
 # it keeps about them for statistics (see accounts.services.privacy).
 PERSONAL_DATA_ERASERS = [
     "vacancies.services.applications.applications_anonymise",
+]
+
+# The role menus: shown in the header (``nav``: the few most used) and on the dashboard (all).
+# (label, URL name) pairs; exchange.context_processors.navigation resolves them per request.
+NAVIGATION = {
+    "seeker": {
+        "nav": [(_("My CV"), "accounts:profile"), (_("My applications"), "vacancies:my-applications")],
+        "dashboard": [
+            (_("My CV"), "accounts:profile"),
+            (_("Vacancies for you"), "vacancies:matching-vacancies"),
+            (_("My applications"), "vacancies:my-applications"),
+            (_("Invitations from employers"), "vacancies:invitations"),
+            (_("Saved searches"), "vacancies:saved-searches"),
+            (_("My personal data"), "accounts:data-export"),
+        ],
+    },
+    "employer": {
+        "nav": [(_("My vacancies"), "vacancies:my-vacancies"), (_("Organization"), "accounts:organization")],
+        "dashboard": [
+            (_("My vacancies"), "vacancies:my-vacancies"),
+            (_("Post a vacancy"), "vacancies:create"),
+            (_("Import vacancies from a file"), "vacancies:import-new"),
+            (_("Find candidates"), "vacancies:cv-search"),
+            (_("Invitations sent"), "vacancies:invitations"),
+            (_("Organization"), "accounts:organization"),
+            (_("Members"), "accounts:organization-members"),
+        ],
+    },
+    "centre_staff": {
+        "nav": [(_("Moderation"), "vacancies:moderation"), (_("Referrals"), "vacancies:referrals")],
+        "dashboard": [
+            (_("Employer verification"), "accounts:staff-organizations"),
+            (_("Vacancy moderation"), "vacancies:moderation"),
+            (_("Reported vacancies"), "vacancies:reports"),
+            (_("Refer a job seeker"), "vacancies:referral-new"),
+            (_("Referrals"), "vacancies:referrals"),
+            (_("Referral limits"), "vacancies:referral-quotas"),
+            (_("Staff of my region"), "accounts:staff-people"),
+        ],
+    },
+    "admin": {
+        "nav": [(_("Moderation"), "vacancies:moderation"), (_("Admin"), "admin:index")],
+        "dashboard": [
+            (_("Admin site"), "admin:index"),
+            (_("Employer verification"), "accounts:staff-organizations"),
+            (_("Vacancy moderation"), "vacancies:moderation"),
+            (_("Reported vacancies"), "vacancies:reports"),
+            (_("Referral limits"), "vacancies:referral-quotas"),
+            (_("Staff and employment centres"), "accounts:staff-people"),
+            (_("National projects"), "vacancies:projects"),
+        ],
+    },
+}
+
+# Sections higher apps add to the public employer page: callables(organization=, user=) returning
+# {"template": ..., "context": {...}}.
+EMPLOYER_PAGE_SECTIONS = [
+    "vacancies.selectors.lifecycle.employer_page_section",
 ]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import path
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -205,7 +208,12 @@ def invitation_accept_page(request, token: str):
 def employer_detail(request, organization_id: int):
     """The public employer page: anyone may read a verified organization's page."""
     organization = organization_get_for_viewing(user=request.user, organization_id=organization_id)
-    return render(request, "accounts/organization/public.html", {"organization": organization})
+    # Higher apps (vacancies, fairs) contribute sections through settings, so accounts imports none of them.
+    sections = []
+    for section_path in settings.EMPLOYER_PAGE_SECTIONS:
+        section = import_string(section_path)(organization=organization, user=request.user)
+        sections.append(render_to_string(section["template"], section["context"], request=request))
+    return render(request, "accounts/organization/public.html", {"organization": organization, "sections": sections})
 
 
 urlpatterns = [

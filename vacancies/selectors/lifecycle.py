@@ -179,3 +179,25 @@ def vacancy_report_get_for_handling(*, user: User, report_id: int) -> VacancyRep
     if report is None:
         raise Http404
     return report
+
+
+def employer_page_section(*, organization, user) -> dict:
+    """The "open vacancies" section of the public employer page (see settings.EMPLOYER_PAGE_SECTIONS)."""
+    vacancies = list(
+        Vacancy.objects.filter(organization=organization, status=Vacancy.Status.PUBLISHED)
+        .select_related("region", "employment_type")
+        .order_by("-published_at", "-id")[:20]
+    )
+    return {"template": "vacancies/_employer_vacancies.html", "context": {"vacancies": vacancies}}
+
+
+def home_counters() -> list[dict]:
+    from django.db.models import Sum
+    from django.utils.translation import gettext_lazy as _
+
+    published = Vacancy.objects.filter(status=Vacancy.Status.PUBLISHED)
+    totals = published.aggregate(positions=Sum("positions"), filled=Sum("positions_filled"))
+    return [
+        {"label": _("vacancies open"), "value": published.count()},
+        {"label": _("jobs offered"), "value": (totals["positions"] or 0) - (totals["filled"] or 0)},
+    ]

@@ -35,6 +35,7 @@ from vacancies.forms.lifecycle import (
     add_business_error,
 )
 from vacancies.models import Vacancy
+from vacancies.selectors.applications import application_apply_panel
 from vacancies.selectors.lifecycle import (
     organization_for_vacancies,
     vacancy_get_for_editing,
@@ -174,6 +175,7 @@ def _detail_context(request, vacancy: Vacancy, report_form: ReportForm | None = 
         "required_skills": list(vacancy.required_skills.all()),
         "nice_skills": list(vacancy.nice_skills.all()),
         "json_ld": json_ld(job_posting(vacancy, request)) if live else None,
+        "apply_panel": application_apply_panel(user=user, vacancy=vacancy),
         "report_form": report_form or ReportForm(),
         "can_report": live and not insider,
         "show_contacts": live or insider,
