@@ -27,6 +27,7 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "beat heartbeat": ("exchange.tasks.beat_heartbeat", 30),
     "vacancy expiry": ("vacancies.expire_due", 300),
     "vacancy expiry reminders": ("vacancies.remind_expiring", 3600),
+    "recover stalled imports": ("vacancies.recover_imports", 300),
 }
 
 

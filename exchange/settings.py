@@ -415,6 +415,7 @@ NAVIGATION = {
             (_("My vacancies"), "vacancies:my-vacancies"),
             (_("Post a vacancy"), "vacancies:create"),
             (_("Import vacancies from a file"), "vacancies:import-new"),
+            (_("Past imports"), "vacancies:imports"),
             (_("Find candidates"), "vacancies:cv-search"),
             (_("Invitations sent"), "vacancies:invitations"),
             (_("Organization"), "accounts:organization"),
@@ -430,6 +431,7 @@ NAVIGATION = {
             (_("Refer a job seeker"), "vacancies:referral-new"),
             (_("Referrals"), "vacancies:referrals"),
             (_("Referral limits"), "vacancies:referral-quotas"),
+            (_("Vacancy imports"), "vacancies:imports"),
             (_("Staff of my region"), "accounts:staff-people"),
         ],
     },
@@ -443,6 +445,7 @@ NAVIGATION = {
             (_("Referral limits"), "vacancies:referral-quotas"),
             (_("Staff and employment centres"), "accounts:staff-people"),
             (_("National projects"), "vacancies:projects"),
+            (_("Job creation map"), "vacancies:job-creation-map"),
         ],
     },
 }
