@@ -423,7 +423,11 @@ NAVIGATION = {
         ],
     },
     "centre_staff": {
-        "nav": [(_("Moderation"), "vacancies:moderation"), (_("Referrals"), "vacancies:referrals")],
+        "nav": [
+            (_("Verification"), "accounts:staff-organizations"),
+            (_("Moderation"), "vacancies:moderation"),
+            (_("Referrals"), "vacancies:referrals"),
+        ],
         "dashboard": [
             (_("Employer verification"), "accounts:staff-organizations"),
             (_("Vacancy moderation"), "vacancies:moderation"),
