@@ -19,6 +19,18 @@ from accounts.models import Membership, SeekerProfile, User
 from catalog.models import Region
 from tests import factories
 
+# Each test session gets its own Celery queue, so two test runs on one machine (or a
+# `make run` beside them) sharing a broker never take each other's tasks.
+def _isolate_celery_queue() -> None:
+    import os
+
+    from exchange.celery import app
+
+    app.conf.task_default_queue = f"exchange-test-{os.getpid()}"
+
+
+_isolate_celery_queue()
+
 REGION_X = "KZ-71"  # Astana
 REGION_Y = "KZ-75"  # Almaty
 
