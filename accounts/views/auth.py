@@ -7,13 +7,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors.users import user_tokens
 from accounts.services.users import user_token_issue, user_token_revoke
 
 
 @login_required
+@require_GET
 def dashboard(request):
     """Where a user lands after logging in: the next steps for their role."""
     return render(request, "accounts/dashboard.html")
