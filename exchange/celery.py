@@ -28,6 +28,11 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "vacancy expiry": ("vacancies.expire_due", 300),
     "vacancy expiry reminders": ("vacancies.remind_expiring", 3600),
     "recover stalled imports": ("vacancies.recover_imports", 300),
+    # The outbox guarantee: whatever could not be enqueued when it happened is sent from here.
+    "notification delivery sweep": ("notifications.sweep", 60),
+    "daily notification digests": ("notifications.send_daily_digests", 3600),
+    "weekly notification digests": ("notifications.send_weekly_digests", 3600),
+    "vacancy fan-out safety net": ("vacancies.fanout_pending", 120),
 }
 
 

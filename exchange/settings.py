@@ -138,6 +138,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "exchange.context_processors.navigation",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -345,6 +346,7 @@ SPECTACULAR_SETTINGS = {
         "ImportJobStatusEnum": "vacancies.models.ImportJob.Status",
         "VacancyReportStatusEnum": "vacancies.models.VacancyReport.Status",
         "ReferralOutcomeEnum": "vacancies.models.Referral.Outcome",
+        "NotificationFrequencyEnum": "notifications.models.Frequency",
     },
 }
 
@@ -402,7 +404,7 @@ NAVIGATION = {
         "nav": [(_("My CV"), "accounts:profile"), (_("My applications"), "vacancies:my-applications")],
         "dashboard": [
             (_("My CV"), "accounts:profile"),
-            (_("Vacancies for you"), "vacancies:matching-vacancies"),
+            (_("Vacancies for you"), "vacancies:for-you"),
             (_("My applications"), "vacancies:my-applications"),
             (_("Invitations from employers"), "vacancies:invitations"),
             (_("Saved searches"), "vacancies:saved-searches"),

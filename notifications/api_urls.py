@@ -1,1 +1,5 @@
-urlpatterns: list = []
+"""The notifications API, mounted under /api/v1/."""
+
+from notifications.apis import urlpatterns
+
+__all__ = ["urlpatterns"]

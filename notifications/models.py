@@ -3,6 +3,16 @@
 The row is written in the same transaction as the event that causes it (an outbox): if the
 broker is down when the event happens nothing is lost, because a periodic task delivers what is
 still pending. ``dedupe_key`` is unique, so the same event can never notify twice.
+
+Titles and texts are not stored: they are rendered from ``kind`` + ``data`` by templates in the
+reader's language when the inbox is shown or the e-mail is sent (``notifications.rendering``).
+
+E-mail state of a row (``email_status``)::
+
+    pending --claim--> sending --send+commit--> sent
+       ^                  |  \\--preference daily/weekly--> digest --digest sent--> sent
+       |                  |  \\--never / no consent / inactive--> skipped
+       +---- error, retry-+  \\--too many errors--> failed
 """
 
 from __future__ import annotations
@@ -32,7 +42,10 @@ class Frequency(models.TextChoices):
 
 
 class NotificationPreference(models.Model):
-    """How often a user wants e-mail for one kind (the in-app inbox always gets the row)."""
+    """How often a user wants e-mail for one kind (the in-app inbox always gets the row).
+
+    No row means the kind's default (``notifications.kinds.DEFAULT_FREQUENCY``).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
@@ -51,6 +64,35 @@ class NotificationPreference(models.Model):
         return f"{self.user_id} {self.kind}: {self.frequency}"
 
 
+class Digest(models.Model):
+    """One digest e-mail: a user's waiting notifications of one period, sent together.
+
+    ``(user, frequency, period)`` is unique and the row is written in the transaction that sends
+    the e-mail and marks the notifications sent, so a period's digest goes out once however
+    often (or on how many workers) the digest task runs.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_digests")
+    frequency = models.CharField(_("frequency"), max_length=10, choices=Frequency.choices)
+    # "2026-11-23" for a daily digest, "2026-W48" for a weekly one (ISO week).
+    period = models.CharField(_("period"), max_length=10)
+    message_id = models.CharField(max_length=200, unique=True)
+    item_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("digest")
+        verbose_name_plural = _("digests")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "frequency", "period"], name="one_digest_per_user_and_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.frequency} {self.period}"
+
+
 class Notification(models.Model):
     class EmailStatus(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -66,31 +108,46 @@ class Notification(models.Model):
     subject = models.CharField(max_length=100)
     # f"{recipient_id}:{kind}:{subject}" unless the caller needs another rule; never repeats.
     dedupe_key = models.CharField(max_length=200, unique=True)
-    title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
+    # The facts the templates render (ids, titles, status, reasons...), JSON only.
     data = models.JSONField(default=dict, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     email_status = models.CharField(max_length=10, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    # Claims so far; a row claimed too often without success ends as failed.
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    # Set when a worker claims the row; it is also the claim's token (see services.delivery).
     email_claimed_at = models.DateTimeField(null=True, blank=True)
+    # Back-off after an error: the row is not claimed again before this moment.
+    email_next_attempt_at = models.DateTimeField(null=True, blank=True)
     email_sent_at = models.DateTimeField(null=True, blank=True)
+    # Which digest a row in ``digest`` waits for (daily or weekly), decided when it was routed
+    # and kept in step with preference changes by the preferences service.
+    email_frequency = models.CharField(max_length=10, choices=Frequency.choices, blank=True)
+    # Why the e-mail was skipped, or the last error.
+    email_note = models.CharField(max_length=300, blank=True)
+    digest = models.ForeignKey(Digest, on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["-created_at", "-id"]
+        ordering = ["-id"]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         indexes = [
-            models.Index(fields=["recipient", "-created_at"], name="notification_inbox_idx"),
+            # The inbox, newest first, paged by id (keyset).
+            models.Index(fields=["recipient", "-id"], name="notification_inbox_idx"),
             models.Index(
                 fields=["recipient"], condition=models.Q(read_at__isnull=True), name="notification_unread_idx"
             ),
+            # Small partial indexes for the three queues the delivery reads; sent rows are in none.
+            models.Index(fields=["id"], condition=models.Q(email_status="pending"), name="notification_pending_idx"),
             models.Index(
-                fields=["email_status", "created_at"],
-                condition=models.Q(email_status__in=["pending", "sending", "digest"]),
-                name="notification_outbox_idx",
+                fields=["email_claimed_at"], condition=models.Q(email_status="sending"), name="notification_sending_idx"
+            ),
+            models.Index(
+                fields=["email_frequency", "created_at"],
+                condition=models.Q(email_status="digest"),
+                name="notification_digest_idx",
             ),
         ]
 
@@ -99,10 +156,10 @@ class Notification(models.Model):
 
 
 class SentEmail(models.Model):
-    """The record of an e-mail handed to the mail server, keyed by the notification.
+    """The record of an instant e-mail handed to the mail server, keyed by the notification.
 
-    Written in the same transaction that marks the notification sent; its unique key is what
-    makes delivery exactly-once from the exchange's side when a worker dies mid-batch.
+    Written in the same transaction that sends and marks the notification sent; its unique keys
+    are what make delivery exactly-once from the exchange's side when a worker dies mid-batch.
     """
 
     notification = models.OneToOneField(Notification, on_delete=models.CASCADE, related_name="sent_email")
@@ -118,3 +175,30 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return self.message_id
+
+
+class DeliveredEmail(models.Model):
+    """An e-mail "delivered" by ``notifications.mail_backends.DatabaseEmailBackend``.
+
+    The backend writes through the sending transaction, so a message exists here exactly when
+    the transaction that sent it committed: tests count these rows to prove exactly-once
+    delivery, and a development site can read its mail in the admin. ``message_id`` is
+    deliberately not unique, so a duplicate would show up rather than fail.
+    """
+
+    message_id = models.CharField(max_length=200, db_index=True)
+    to = models.TextField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    html_body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = _("delivered e-mail (database backend)")
+        verbose_name_plural = _("delivered e-mails (database backend)")
+
+    def __str__(self) -> str:
+        return f"{self.to}: {self.subject}"

@@ -19,6 +19,7 @@ from accounts.models import Membership, SeekerProfile, User
 from catalog.models import Region
 from tests import factories
 
+
 # Each test session gets its own Celery queue, so two test runs on one machine (or a
 # `make run` beside them) sharing a broker never take each other's tasks.
 def _isolate_celery_queue() -> None:
@@ -49,24 +50,22 @@ def catalog(db):
         call_command("loadcatalog", verbosity=0)
 
 
-@pytest.fixture(scope="session")
-def celery_worker_session(django_db_blocker):
-    """A real Celery worker (in a thread of this process) consuming the test queue.
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker (in a thread of this process) consuming this session's test queue.
 
-    Tests that use it must commit their data (``transactional_db``) since the worker reads
-    through its own database connection.
+    Started per test, after purging what earlier tests left in the queue, so it never runs a
+    stale task in the middle of another test. Tests that use it commit their data
+    (``transactional_db``) since the worker reads through its own database connection.
     """
     from celery.contrib.testing.worker import start_worker
 
     from exchange.celery import app
 
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(app.conf.task_default_queue)
     with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
-
-
-@pytest.fixture
-def celery_worker(transactional_db, celery_worker_session):
-    return celery_worker_session
 
 
 @pytest.fixture

@@ -30,6 +30,8 @@ from accounts.selectors.organizations import invitation_acceptance_problem, orga
 from accounts.validators import validate_bin
 from catalog.models import Industry, Region
 from exchange.errors import BusinessError, ConflictError
+from notifications.models import Kind
+from notifications.services import NewNotification, notifications_create_bulk
 
 logger = logging.getLogger(__name__)
 
@@ -228,6 +230,32 @@ def organization_update(*, organization: Organization, by: User, data: dict) -> 
     return organization
 
 
+def _notify_owners(organization: Organization) -> None:
+    """The owners hear the verification's outcome, in the transaction that decided it. The
+    moment is part of the subject: an organization can be verified, rejected and verified again."""
+    owners = Membership.objects.filter(
+        organization=organization, role=Membership.Role.OWNER, user__is_active=True
+    ).values_list("user_id", flat=True)
+    moment = organization.updated_at.strftime("%Y%m%dT%H%M%S%f")
+    notifications_create_bulk(
+        items=[
+            NewNotification(
+                recipient_id=owner_id,
+                kind=Kind.ORGANIZATION_STATUS,
+                subject=f"organization:{organization.pk}:{organization.status}:{moment}",
+                data={
+                    "organization_id": organization.pk,
+                    "organization_name": organization.legal_name,
+                    "status": organization.status,
+                    "reason": organization.status_reason,
+                },
+                url=reverse("accounts:organization"),
+            )
+            for owner_id in owners.order_by("id")
+        ]
+    )
+
+
 def organization_verify(*, organization: Organization, by: User) -> Organization:
     """Staff of the organization's region (or an administrator) confirm the employer is real.
 
@@ -245,6 +273,7 @@ def organization_verify(*, organization: Organization, by: User) -> Organization
         organization.verified_by = by
         organization.verified_at = timezone.now()
         organization.save(update_fields=["status", "status_reason", "verified_by", "verified_at", "updated_at"])
+        _notify_owners(organization)
     logger.info("organization %s verified by user %s", organization.pk, by.pk)
     return organization
 
@@ -269,6 +298,7 @@ def organization_reject(*, organization: Organization, by: User, reason: str) ->
         organization.verified_by = None
         organization.verified_at = None
         organization.save(update_fields=["status", "status_reason", "verified_by", "verified_at", "updated_at"])
+        _notify_owners(organization)
     logger.info("organization %s rejected by user %s", organization.pk, by.pk)
     return organization
 

@@ -18,6 +18,8 @@ from django.utils import timezone
 from accounts.models import Membership, Organization, User
 from catalog.models import EducationLevel, EmploymentType, Occupation, Region, Skill, WorkSchedule
 from exchange.errors import BusinessError, ConflictError
+from notifications.models import Kind, Notification
+from notifications.services.delivery import notifications_deliver
 from tests import factories
 from vacancies.models import Vacancy
 from vacancies.services import lifecycle as services
@@ -427,7 +429,11 @@ def two_members(cast) -> list[User]:
     return [cast.employer_a, recruiter]
 
 
-def test_the_reminder_task_mails_each_member_once_even_when_run_twice(cast, two_members):
+def reminders():
+    return Notification.objects.filter(kind=Kind.VACANCY_EXPIRING).select_related("recipient").order_by("id")
+
+
+def test_the_reminder_task_notifies_each_member_once_even_when_run_twice(cast, two_members):
     expiring = published(cast.employer_a, expires_at=timezone.now() + datetime.timedelta(days=2))
     published(cast.employer_a, expires_at=timezone.now() + datetime.timedelta(days=10))
     from vacancies.tasks.lifecycle import remind_expiring
@@ -435,46 +441,47 @@ def test_the_reminder_task_mails_each_member_once_even_when_run_twice(cast, two_
     assert remind_expiring() == 1
     assert remind_expiring() == 0
 
-    assert sorted(m.to[0] for m in mail.outbox) == ["employer-a@example.kz", "recruiter-a@example.kz"]
-    for message in mail.outbox:
-        assert expiring.title in message.subject
-        assert f"/vacancies/{expiring.pk}/" in message.body
+    assert sorted(n.recipient.email for n in reminders()) == ["employer-a@example.kz", "recruiter-a@example.kz"]
+    assert {n.url for n in reminders()} == {f"/vacancies/{expiring.pk}/"}
     expiring.refresh_from_db()
     assert expiring.expiry_reminder_sent_at is not None
 
 
-def test_the_reminder_is_written_in_each_members_language(cast, two_members, monkeypatch):
-    published(cast.employer_a, expires_at=timezone.now() + datetime.timedelta(days=2))
-    seen = []
-    render = services.render_to_string
-
-    def spy(template, context):
-        from django.utils.translation import get_language
-
-        seen.append((context["user"].email, get_language()))
-        return render(template, context)
-
-    monkeypatch.setattr(services, "render_to_string", spy)
-
+def test_the_reminder_e_mail_is_written_in_each_members_language(cast, two_members):
+    expiring = published(cast.employer_a, expires_at=timezone.now() + datetime.timedelta(days=2))
     services.vacancies_remind_expiring()
 
-    assert set(seen) == {("employer-a@example.kz", "kk"), ("recruiter-a@example.kz", "ru")}
+    # The outbox delivers after the commit (a worker's job); here the delivery runs directly.
+    notifications_deliver()
+
+    assert {m.to[0]: m.extra_headers["Content-Language"] for m in mail.outbox} == {
+        "employer-a@example.kz": "kk",
+        "recruiter-a@example.kz": "ru",
+    }
+    for message in mail.outbox:
+        assert expiring.title in message.subject
+        assert f"/vacancies/{expiring.pk}/" in message.body
+    by_address = {m.to[0]: m.body for m in mail.outbox}
+    assert "Электрондық еңбек биржасы" in by_address["employer-a@example.kz"]
+    assert "Электронная биржа труда" in by_address["recruiter-a@example.kz"]
 
 
-def test_a_failed_send_leaves_the_reminder_for_the_next_run(cast, monkeypatch):
+def test_a_failed_notification_leaves_the_reminder_for_the_next_run(cast, monkeypatch):
     vacancy = published(cast.employer_a, expires_at=timezone.now() + datetime.timedelta(days=1))
 
     def broken(vacancy):
-        raise OSError("SMTP server down")
+        raise OSError("database hiccup")
 
-    monkeypatch.setattr(services, "_send_expiry_reminder", broken)
+    monkeypatch.setattr(services, "_notify_expiring", broken)
     with pytest.raises(OSError):
         services.vacancies_remind_expiring()
     vacancy.refresh_from_db()
     assert vacancy.expiry_reminder_sent_at is None
+    assert not reminders().exists()
 
     monkeypatch.undo()
     assert services.vacancies_remind_expiring() == 1
+    assert reminders().count() == 1
 
 
 def test_a_prolonged_vacancy_is_reminded_again_before_its_new_date(cast, live):
@@ -484,7 +491,7 @@ def test_a_prolonged_vacancy_is_reminded_again_before_its_new_date(cast, live):
     services.vacancy_prolong(vacancy=live, by=cast.employer_a, days=2)
 
     assert services.vacancies_remind_expiring() == 1
-    assert len(mail.outbox) == 2
+    assert reminders().count() == 2
 
 
 def test_both_periodic_tasks_are_registered_under_their_names():

@@ -14,12 +14,15 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, SeekerProfile, User
 from accounts.validators import mask_iin
 from exchange.errors import BusinessError, ConflictError
+from notifications.models import Kind
+from notifications.services import NewNotification, notifications_create_bulk
 from vacancies.models import Application, ApplicationEvent, CvView, Invitation, Referral, Vacancy
 from vacancies.services.lifecycle import vacancy_can, vacancy_fill
 
@@ -154,6 +157,66 @@ def cv_snapshot_build(profile: SeekerProfile) -> dict:
     }
 
 
+# --- Notifications ----------------------------------------------------------------------------
+# Written in the transaction of the event (the notifications outbox), delivered after the commit.
+
+
+def _member_ids(organization_id: int) -> list[int]:
+    return list(
+        Membership.objects.filter(organization_id=organization_id, user__is_active=True)
+        .order_by("id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def _notify_new_application(application: Application, vacancy: Vacancy) -> None:
+    """The organization's members hear of a new applicant (a digest kind by default)."""
+    notifications_create_bulk(
+        items=[
+            NewNotification(
+                recipient_id=member_id,
+                kind=Kind.NEW_APPLICATIONS,
+                subject=f"application:{application.pk}",
+                data={
+                    "application_id": application.pk,
+                    "vacancy_id": vacancy.pk,
+                    "vacancy_title": vacancy.title,
+                    "source": application.source,
+                },
+                url=reverse("vacancies:candidates", args=[vacancy.pk]),
+            )
+            for member_id in _member_ids(vacancy.organization_id)
+        ]
+    )
+
+
+def _notify_status_change(application: Application, reason: str) -> None:
+    """The seeker hears of every state the employer moves their application to."""
+    vacancy = (
+        Vacancy.objects.select_related("organization")
+        .only("title", "organization__legal_name")
+        .get(pk=application.vacancy_id)
+    )
+    notifications_create_bulk(
+        items=[
+            NewNotification(
+                recipient_id=application.seeker_id,
+                kind=Kind.APPLICATION_STATUS,
+                subject=f"application:{application.pk}:{application.status}",
+                data={
+                    "application_id": application.pk,
+                    "vacancy_id": vacancy.pk,
+                    "vacancy_title": vacancy.title,
+                    "organization_name": vacancy.organization.legal_name,
+                    "status": application.status,
+                    "reason": reason,
+                },
+                url=reverse("vacancies:application-detail", args=[application.pk]),
+            )
+        ]
+    )
+
+
 # --- Applying ---------------------------------------------------------------------------------
 
 
@@ -224,6 +287,9 @@ def application_submit(
         ApplicationEvent.objects.create(
             application=application, from_status="", to_status=Status.SUBMITTED, by=by or seeker
         )
+        # A referral tells the employer itself (vacancies.services.referrals), with its deadline.
+        if source != Application.Source.REFERRAL:
+            _notify_new_application(application, vacancy)
     return application
 
 
@@ -305,6 +371,9 @@ def application_transition(*, application: Application, to_status: str, by: User
         ApplicationEvent.objects.create(
             application=locked, from_status=from_status, to_status=to_status, by=by, note=reason
         )
+        # The seeker's own moves (withdrawing) are not news to them.
+        if actor == EMPLOYER and locked.seeker_id is not None:
+            _notify_status_change(locked, locked.status_reason)
         outcome = _REFERRAL_OUTCOMES.get(to_status)
         if outcome and locked.source == Application.Source.REFERRAL:
             Referral.objects.filter(application=locked, outcome=Referral.Outcome.PENDING).update(
@@ -420,6 +489,23 @@ def invitation_send(*, vacancy: Vacancy, seeker: User, by: User, message: str = 
                     "already_invited", _("This job seeker has already been invited to this vacancy.")
                 ) from None
             raise
+        notifications_create_bulk(
+            items=[
+                NewNotification(
+                    recipient_id=seeker.pk,
+                    kind=Kind.INVITATION,
+                    subject=f"invitation:{invitation.pk}",
+                    data={
+                        "invitation_id": invitation.pk,
+                        "vacancy_id": vacancy.pk,
+                        "vacancy_title": vacancy.title,
+                        "organization_name": vacancy.organization.legal_name,
+                        "message": message,
+                    },
+                    url=reverse("vacancies:invitations"),
+                )
+            ]
+        )
     return invitation
 
 

@@ -27,20 +27,20 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import Membership, Organization, User
 from accounts.selectors.access import can_act_in_region, membership_of
 from catalog.models import Occupation
 from exchange.errors import BusinessError, ConflictError
+from notifications.models import Kind
+from notifications.services import NewNotification, notifications_create_bulk
 from vacancies.models import Vacancy, VacancyReport
 from vacancies.selectors.lifecycle import vacancy_find_open_duplicate
+from vacancies.services.matching import vacancy_fanout_schedule
 
 logger = logging.getLogger(__name__)
 
@@ -269,7 +269,7 @@ def _validate(values: dict, *, positions_filled: int = 0) -> None:
         raise BusinessError("invalid", gettext("Some fields are not valid."), fields=errors)
 
 
-def _skills_text(skills: Iterable) -> str:
+def skills_text_for(skills: Iterable) -> str:
     """Every skill's name in every language, one skill a line, for the full-text search."""
     lines = []
     for skill in skills:
@@ -371,7 +371,7 @@ def vacancy_create(*, organization: Organization, by: User, **fields) -> Vacancy
     plain.setdefault("languages", [])
     _validate(plain)
     vacancy = Vacancy(organization=organization, created_by=by, status=Status.DRAFT, **_stripped(plain))
-    vacancy.skills_text = _skills_text(m2m.get("required_skills", []) + m2m.get("nice_skills", []))
+    vacancy.skills_text = skills_text_for(m2m.get("required_skills", []) + m2m.get("nice_skills", []))
     _save(vacancy)
     for name, skills in m2m.items():
         getattr(vacancy, name).set(skills)
@@ -403,7 +403,7 @@ def vacancy_update(*, vacancy: Vacancy, by: User, **fields) -> Vacancy:
     if m2m:
         required = m2m.get("required_skills", list(locked.required_skills.all()))
         nice = m2m.get("nice_skills", list(locked.nice_skills.all()))
-        locked.skills_text = _skills_text(required + nice)
+        locked.skills_text = skills_text_for(required + nice)
     if locked.status in Vacancy.OPEN_STATUSES:
         _refuse_duplicate(locked)
     _save(locked)
@@ -416,7 +416,7 @@ def vacancy_skills_text_refresh(*, vacancy: Vacancy) -> None:
     """Recompute ``skills_text`` from the vacancy's skills, for writers that set the skills
     themselves (the admin site)."""
     skills = list(vacancy.required_skills.all()) + list(vacancy.nice_skills.all())
-    Vacancy.objects.filter(pk=vacancy.pk).update(skills_text=_skills_text(skills))
+    Vacancy.objects.filter(pk=vacancy.pk).update(skills_text=skills_text_for(skills))
 
 
 # --- Moderation and the employer's actions ----------------------------------------------------
@@ -436,7 +436,7 @@ def vacancy_submit(*, vacancy: Vacancy, by: User) -> Vacancy:
 @transaction.atomic
 def vacancy_approve(*, vacancy: Vacancy, by: User) -> Vacancy:
     """Pending -> published for ``PUBLICATION_DAYS`` days; by staff of the vacancy's region or
-    an administrator."""
+    an administrator. The matching fan-out is enqueued when the transaction commits."""
     locked = _begin(vacancy=vacancy, action="approve", by=by)
     _require_verified(locked.organization, by_moderator=True)
     _refuse_duplicate(locked)
@@ -445,9 +445,11 @@ def vacancy_approve(*, vacancy: Vacancy, by: User) -> Vacancy:
     locked.expires_at = now + datetime.timedelta(days=PUBLICATION_DAYS)
     locked.expiry_reminder_sent_at = None
     locked.status_reason = ""
-    return _finish(
+    published = _finish(
         locked, "approve", update_fields=["published_at", "expires_at", "expiry_reminder_sent_at", "status_reason"]
     )
+    vacancy_fanout_schedule(vacancy_id=published.pk)
+    return published
 
 
 @transaction.atomic
@@ -526,13 +528,15 @@ def _reminder_due(now: datetime.datetime):
 
 
 def vacancies_remind_expiring(*, now: datetime.datetime | None = None) -> int:
-    """E-mail the members of each organization whose vacancy expires within
-    ``REMINDER_DAYS_BEFORE`` days, once per vacancy (until it is prolonged).
+    """Notify the members of each organization whose vacancy expires within
+    ``REMINDER_DAYS_BEFORE`` days (kind ``vacancy_expiring``), once per vacancy (until it is
+    prolonged).
 
     Each vacancy is claimed with a conditional UPDATE (``expiry_reminder_sent_at IS NULL``) in
-    the same transaction as the sending: a second run, even a concurrent one, claims nothing,
-    and a failed send rolls the claim back so the next run tries again. Returns how many
-    vacancies were reminded about.
+    the same transaction as the notifications are written: a second run, even a concurrent one,
+    claims nothing, and a failure rolls the claim back so the next run tries again. The e-mail
+    goes out through the notifications outbox after the commit, in each member's language.
+    Returns how many vacancies were reminded about.
     """
     now = now or timezone.now()
     reminded = 0
@@ -542,48 +546,35 @@ def vacancies_remind_expiring(*, now: datetime.datetime | None = None) -> int:
             if not claimed:
                 continue
             vacancy = Vacancy.objects.select_related("organization").get(pk=vacancy_id)
-            _send_expiry_reminder(vacancy)
+            _notify_expiring(vacancy)
             reminded += 1
     return reminded
 
 
-def _site_url() -> str:
-    # The public address of the site, for links in e-mails; read at call time (STYLE rule 6).
-    return getattr(settings, "SITE_URL", "").rstrip("/")
-
-
-def _send_expiry_reminder(vacancy: Vacancy) -> None:
-    # The notifications app does not exist yet; until it does, the reminder goes straight
-    # through Django's e-mail backend, in each member's own interface language.
+def _notify_expiring(vacancy: Vacancy) -> None:
+    # The expiry time is part of the subject: a prolonged vacancy is reminded about again.
     members = (
         Membership.objects.filter(organization_id=vacancy.organization_id, user__is_active=True)
-        .select_related("user")
         .order_by("id")
+        .values_list("user_id", flat=True)
     )
-    messages = []
-    for membership in members:
-        user = membership.user
-        language = user.language if user.language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        with translation.override(language):
-            context = {
-                "user": user,
-                "vacancy": vacancy,
-                "organization": vacancy.organization,
-                "expires_at": timezone.localtime(vacancy.expires_at),
-                "vacancy_url": _site_url() + vacancy.get_absolute_url(),
-                "my_vacancies_url": _site_url() + _my_vacancies_path(),
-            }
-            subject = render_to_string("vacancies/email/expiry_reminder_subject.txt", context)
-            body = render_to_string("vacancies/email/expiry_reminder_body.txt", context)
-        messages.append(EmailMessage(" ".join(subject.split()), body, to=[user.email]))
-    if messages:
-        get_connection().send_messages(messages)
-
-
-def _my_vacancies_path() -> str:
-    from django.urls import reverse
-
-    return reverse("vacancies:my-vacancies")
+    notifications_create_bulk(
+        items=[
+            NewNotification(
+                recipient_id=member_id,
+                kind=Kind.VACANCY_EXPIRING,
+                subject=f"vacancy:{vacancy.pk}:expires:{int(vacancy.expires_at.timestamp())}",
+                data={
+                    "vacancy_id": vacancy.pk,
+                    "vacancy_title": vacancy.title,
+                    "organization_name": vacancy.organization.legal_name,
+                    "expires_at": vacancy.expires_at.isoformat(),
+                },
+                url=vacancy.get_absolute_url(),
+            )
+            for member_id in members
+        ]
+    )
 
 
 # --- Reports ----------------------------------------------------------------------------------

@@ -13,12 +13,15 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import SeekerProfile, StaffAssignment, User
+from accounts.models import Membership, SeekerProfile, StaffAssignment, User
 from catalog.models import Region
 from exchange.errors import BusinessError, ConflictError
+from notifications.models import Kind
+from notifications.services import NewNotification, notifications_create_bulk
 from vacancies.models import Application, Referral, ReferralQuota, Vacancy
 from vacancies.services.applications import application_submit
 
@@ -92,7 +95,47 @@ def referral_create(*, staff: User, vacancy: Vacancy, seeker: User) -> Referral:
             reply_deadline=working_days_after(today, REPLY_WORKING_DAYS),
         )
         ReferralQuota.objects.filter(pk=quota.pk).update(used=F("used") + 1, updated_at=timezone.now())
+        _notify_referral(referral, vacancy=vacancy, seeker=seeker)
     return referral
+
+
+def _notify_referral(referral: Referral, *, vacancy: Vacancy, seeker: User) -> None:
+    """The seeker and the employer's members hear of the referral, in the referral's transaction."""
+    facts = {
+        "referral_id": referral.pk,
+        "application_id": referral.application_id,
+        "vacancy_id": vacancy.pk,
+        "vacancy_title": vacancy.title,
+        "organization_name": vacancy.organization.legal_name,
+        "centre_name": referral.centre.name,
+        "reply_deadline": referral.reply_deadline.isoformat(),
+    }
+    members = (
+        Membership.objects.filter(organization_id=vacancy.organization_id, user__is_active=True)
+        .order_by("id")
+        .values_list("user_id", flat=True)
+    )
+    notifications_create_bulk(
+        items=[
+            NewNotification(
+                recipient_id=seeker.pk,
+                kind=Kind.REFERRAL,
+                subject=f"referral:{referral.pk}",
+                data={**facts, "audience": "seeker"},
+                url=reverse("vacancies:application-detail", args=[referral.application_id]),
+            ),
+            *(
+                NewNotification(
+                    recipient_id=member_id,
+                    kind=Kind.REFERRAL,
+                    subject=f"referral:{referral.pk}",
+                    data={**facts, "audience": "employer"},
+                    url=reverse("vacancies:candidates", args=[vacancy.pk]),
+                )
+                for member_id in members
+            ),
+        ]
+    )
 
 
 def referral_quota_set(*, region: Region, year: int, limit: int, by: User) -> ReferralQuota:

@@ -48,6 +48,7 @@ from vacancies.selectors.lifecycle import (
     vacancy_report_queue,
     vacancy_status_counts,
 )
+from vacancies.selectors.matching import vacancy_match_for_seeker
 from vacancies.services import lifecycle as services
 
 PAGE_SIZE = 20
@@ -154,6 +155,14 @@ def _is_live(vacancy: Vacancy) -> bool:
     )
 
 
+def _match_for(user, vacancy: Vacancy):
+    """How well a consenting job seeker fits this vacancy (None for everyone else)."""
+    profile = getattr(user, "seeker_profile", None) if user.is_authenticated and user.is_seeker else None
+    if profile is None or not profile.has_consent:
+        return None
+    return vacancy_match_for_seeker(vacancy=vacancy, profile=profile)
+
+
 def _detail_context(request, vacancy: Vacancy, report_form: ReportForm | None = None) -> dict:
     user = request.user
     insider = vacancy_is_insider(user=user, vacancy=vacancy)
@@ -176,6 +185,7 @@ def _detail_context(request, vacancy: Vacancy, report_form: ReportForm | None = 
         "nice_skills": list(vacancy.nice_skills.all()),
         "json_ld": json_ld(job_posting(vacancy, request)) if live else None,
         "apply_panel": application_apply_panel(user=user, vacancy=vacancy),
+        "match": _match_for(user, vacancy),
         "report_form": report_form or ReportForm(),
         "can_report": live and not insider,
         "show_contacts": live or insider,
