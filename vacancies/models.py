@@ -8,7 +8,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 # --- National projects ------------------------------------------------------------------------
@@ -228,13 +228,6 @@ class Vacancy(models.Model):
             # The open-data API pages published vacancies by modification time.
             models.Index(
                 fields=["updated_at", "id"], condition=models.Q(status="published"), name="vacancy_open_data_idx"
-            ),
-            # Salary sort without a query: the top of the range, highest first.
-            models.Index(
-                Coalesce("salary_max", "salary_min").desc(nulls_last=True),
-                models.F("id").desc(),
-                condition=models.Q(status="published"),
-                name="vacancy_salary_sort_idx",
             ),
             models.Index(fields=["status", "-published_at"], name="vacancy_status_published_idx"),
             models.Index(fields=["region", "status"], name="vacancy_region_status_idx"),
