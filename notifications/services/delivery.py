@@ -192,12 +192,10 @@ def _send_one(*, notification_id: int, claimed_at: datetime.datetime, connection
     """Send one claimed notification in one transaction; returns "sent", "skipped" or "gone"."""
     now = timezone.now()
     with transaction.atomic():
-        row = (
-            _ours([notification_id], claimed_at)
-            .select_related("recipient")
-            .select_for_update(of=("self",), skip_locked=True)
-            .first()
-        )
+        # Wait for the lock rather than skip: a concurrent claim's SELECT ... FOR UPDATE SKIP
+        # LOCKED can briefly lock a row it then rejects on recheck, and skipping here left such a
+        # row stuck in "sending" until the claim timeout. Claims never wait, so this cannot deadlock.
+        row = _ours([notification_id], claimed_at).select_related("recipient").select_for_update(of=("self",)).first()
         if row is None:
             return "gone"  # reclaimed by a sweep, or being sent by the worker that reclaimed it
         if row.kind in MATCHING_KINDS and not _has_consent_locked(row.recipient_id):
