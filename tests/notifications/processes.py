@@ -49,7 +49,8 @@ def subprocess_database_url() -> str:
     db = connection.settings_dict
     user = quote(db["USER"] or "", safe="")
     password = f":{quote(db['PASSWORD'], safe='')}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or ""
+    # django-environ puts a socket directory given as ?host=... (the embedded server) in OPTIONS.
+    host = db.get("HOST") or db.get("OPTIONS", {}).get("host", "")
     if host.startswith("/"):  # a Unix socket (the embedded PostgreSQL)
         return f"postgres://{user}{password}@/{db['NAME']}?host={quote(host, safe='/')}"
     port = f":{db['PORT']}" if db.get("PORT") else ""
