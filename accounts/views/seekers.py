@@ -174,6 +174,21 @@ def profile_education(request):
     )
 
 
+def _entry_edit(request, *, form, save, saved_message, title: str, back: str, extra: dict | None = None):
+    """The "edit one CV entry" page shared by education, experience and languages: save through
+    the entry's service, show a business error on the form, or go back to the step."""
+    if form.is_bound and form.is_valid():
+        try:
+            save(**form.cleaned_data)
+        except BusinessError as error:
+            add_business_error(form, error)
+        else:
+            messages.success(request, saved_message)
+            return redirect(back)
+    context = {"form": form, "title": title, "back_url": reverse(back), **(extra or {})}
+    return render(request, "accounts/seeker/entry_edit.html", context)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_education_edit(request, education_id: int):
@@ -188,18 +203,13 @@ def profile_education_edit(request, education_id: int):
             "is_current": entry.is_current,
         },
     )
-    if form.is_bound and form.is_valid():
-        try:
-            seeker_education_update(education=entry, **form.cleaned_data)
-        except BusinessError as error:
-            add_business_error(form, error)
-        else:
-            messages.success(request, _("The education entry was saved."))
-            return redirect("accounts:profile-education")
-    return render(
+    return _entry_edit(
         request,
-        "accounts/seeker/entry_edit.html",
-        {"form": form, "title": _("Edit education"), "back_url": reverse("accounts:profile-education")},
+        form=form,
+        save=lambda **data: seeker_education_update(education=entry, **data),
+        saved_message=_("The education entry was saved."),
+        title=_("Edit education"),
+        back="accounts:profile-education",
     )
 
 
@@ -248,23 +258,14 @@ def profile_experience_edit(request, experience_id: int):
             "description": entry.description,
         },
     )
-    if form.is_bound and form.is_valid():
-        try:
-            seeker_experience_update(experience=entry, **form.cleaned_data)
-        except BusinessError as error:
-            add_business_error(form, error)
-        else:
-            messages.success(request, _("The work experience entry was saved."))
-            return redirect("accounts:profile-experience")
-    return render(
+    return _entry_edit(
         request,
-        "accounts/seeker/entry_edit.html",
-        {
-            "form": form,
-            "title": _("Edit work experience"),
-            "back_url": reverse("accounts:profile-experience"),
-            "occupations": occupation_unit_groups(),
-        },
+        form=form,
+        save=lambda **data: seeker_experience_update(experience=entry, **data),
+        saved_message=_("The work experience entry was saved."),
+        title=_("Edit work experience"),
+        back="accounts:profile-experience",
+        extra={"occupations": occupation_unit_groups()},
     )
 
 
@@ -325,18 +326,13 @@ def profile_skills(request):
 def profile_language_edit(request, language_id: int):
     entry = seeker_language_get_own(user=request.user, language_id=language_id)
     form = LanguageLevelForm(_form_data(request), initial={"level": entry.level})
-    if form.is_bound and form.is_valid():
-        try:
-            seeker_language_update(language_skill=entry, **form.cleaned_data)
-        except BusinessError as error:
-            add_business_error(form, error)
-        else:
-            messages.success(request, _("The language level was saved."))
-            return redirect("accounts:profile-skills")
-    return render(
+    return _entry_edit(
         request,
-        "accounts/seeker/entry_edit.html",
-        {"form": form, "title": _("Edit language level"), "back_url": reverse("accounts:profile-skills")},
+        form=form,
+        save=lambda **data: seeker_language_update(language_skill=entry, **data),
+        saved_message=_("The language level was saved."),
+        title=_("Edit language level"),
+        back="accounts:profile-skills",
     )
 
 

@@ -796,3 +796,40 @@ def test_profile_page_answers_404_to_outsiders(client, cast, who):
     response = client.get(reverse("accounts:seeker-detail", args=[cast.seeker_a.seeker_profile.pk]))
 
     assert response.status_code == 404
+
+
+def test_editing_an_experience_entry_shows_the_date_error_and_keeps_the_entry(client, catalog):
+    user = new_seeker()
+    client.force_login(user)
+    profile = SeekerProfile.objects.get(user=user)
+    entry = WorkExperience.objects.create(
+        profile=profile, employer_name="Kaspi", position="Courier", start_date=datetime.date(2021, 5, 1)
+    )
+    url = reverse("accounts:profile-experience-edit", args=[entry.pk])
+
+    response = client.post(
+        url, {"employer_name": "Kaspi", "position": "Courier", "start_date": "2021-05-01", "end_date": "2021-01-01"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["end_date"]
+    entry.refresh_from_db()
+    assert entry.end_date is None
+
+    response = client.post(url, {"employer_name": "Kaspi", "position": "Senior courier", "start_date": "2021-05-01"})
+
+    assert response["Location"] == reverse("accounts:profile-experience")
+    entry.refresh_from_db()
+    assert entry.position == "Senior courier"
+
+
+def test_editing_a_language_level_saves_it_and_returns_to_the_skills_step(client, catalog):
+    user = new_seeker()
+    client.force_login(user)
+    entry = LanguageSkill.objects.create(profile=SeekerProfile.objects.get(user=user), language="kk", level="B1")
+
+    response = client.post(reverse("accounts:profile-language-edit", args=[entry.pk]), {"level": "C1"})
+
+    assert response["Location"] == reverse("accounts:profile-skills")
+    entry.refresh_from_db()
+    assert entry.level == "C1"
