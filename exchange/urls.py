@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("accounts.api_urls")),
     path("", include("vacancies.api_urls")),
     path("", include("notifications.api_urls")),
+    path("", include("fairs.api_urls")),
 ]
 
 urlpatterns = [
@@ -23,6 +24,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("vacancies/", include("vacancies.urls")),
     path("notifications/", include(("notifications.urls", "notifications"))),
+    path("fairs/", include("fairs.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

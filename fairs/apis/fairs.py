@@ -1,0 +1,3 @@
+"""API endpoints: fairs (filled in by the fairs issue)."""
+
+urlpatterns: list = []

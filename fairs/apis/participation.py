@@ -1,0 +1,3 @@
+"""API endpoints: participation (filled in by the fairs issue)."""
+
+urlpatterns: list = []

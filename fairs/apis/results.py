@@ -1,0 +1,3 @@
+"""API endpoints: results (filled in by the fairs issue)."""
+
+urlpatterns: list = []

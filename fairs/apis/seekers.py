@@ -1,0 +1,3 @@
+"""API endpoints: seekers (filled in by the fairs issue)."""
+
+urlpatterns: list = []

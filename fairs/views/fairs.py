@@ -1,0 +1,3 @@
+"""Web pages: fairs (filled in by the fairs issue)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Web pages: participation (filled in by the fairs issue)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Web pages: results (filled in by the fairs issue)."""
+
+urlpatterns: list = []

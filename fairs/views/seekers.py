@@ -1,0 +1,3 @@
+"""Web pages: seekers (filled in by the fairs issue)."""
+
+urlpatterns: list = []
