@@ -23,11 +23,11 @@ class FairTemplate(models.Model):
     """
 
     title_en = models.CharField(_("title (English)"), max_length=200, default="National online job fair")
-    title_ru = models.CharField(
-        _("title (Russian)"), max_length=200, default="Республиканская онлайн-ярмарка вакансий"  # noqa: RUF001
-    )
+    title_ru = models.CharField(_("title (Russian)"), max_length=200, default="Республиканская онлайн-ярмарка вакансий")
     title_kk = models.CharField(
-        _("title (Kazakh)"), max_length=200, default="Республикалық онлайн бос жұмыс орындары жәрмеңкесі"  # noqa: RUF001
+        _("title (Kazakh)"),
+        max_length=200,
+        default="Республикалық онлайн бос жұмыс орындары жәрмеңкесі",  # noqa: RUF001
     )
     description = models.TextField(_("description"), blank=True)
     start_day = models.PositiveSmallIntegerField(_("first day of the month"), default=24)
@@ -122,9 +122,7 @@ class Fair(models.Model):
                 & Q(ends_at__lte=F("results_at")),
                 name="fair_dates_ordered",
             ),
-            models.UniqueConstraint(
-                fields=["month"], condition=Q(kind="national"), name="one_national_fair_per_month"
-            ),
+            models.UniqueConstraint(fields=["month"], condition=Q(kind="national"), name="one_national_fair_per_month"),
         ]
         indexes = [models.Index(fields=["status", "starts_at"], name="fair_status_starts_idx")]
 

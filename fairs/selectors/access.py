@@ -22,8 +22,10 @@ def can_manage_fair(user: User, fair: Fair) -> bool:
         return False
     if user.is_administrator:
         return True
-    return fair.kind == Fair.Kind.REGIONAL and user.role == User.Role.CENTRE_STAFF and can_act_in_region(
-        user, fair.region_id
+    return (
+        fair.kind == Fair.Kind.REGIONAL
+        and user.role == User.Role.CENTRE_STAFF
+        and can_act_in_region(user, fair.region_id)
     )
 
 
@@ -53,9 +55,7 @@ def employer_organization(user: User) -> Organization:
 
 
 def participation_get_for_deciding(*, user: User, participation_id: int) -> Participation:
-    participation = get_object_or_404(
-        Participation.objects.select_related("fair", "organization"), pk=participation_id
-    )
+    participation = get_object_or_404(Participation.objects.select_related("fair", "organization"), pk=participation_id)
     if not can_manage_fair(user, participation.fair):
         raise PermissionDenied
     return participation
