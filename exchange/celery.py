@@ -33,6 +33,10 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "daily notification digests": ("notifications.send_daily_digests", 3600),
     "weekly notification digests": ("notifications.send_weekly_digests", 3600),
     "vacancy fan-out safety net": ("vacancies.fanout_pending", 120),
+    # Creates next month's national fair; safe to run often (one fair per month, by constraint).
+    "monthly job fair": ("fairs.create_monthly", 3600),
+    # Moves every fair whose time has come to its next status and sends the reminders due.
+    "job fair status and reminders": ("fairs.advance", 60),
 }
 
 

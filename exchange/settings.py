@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "notifications",
     "vacancies",
     "fairs",
+    "stats",
     "allauth",
     "allauth.account",
     "axes",

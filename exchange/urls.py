@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("vacancies.api_urls")),
     path("", include("notifications.api_urls")),
     path("", include("fairs.api_urls")),
+    path("stats/", include("stats.api_urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("vacancies/", include("vacancies.urls")),
     path("notifications/", include(("notifications.urls", "notifications"))),
     path("fairs/", include("fairs.urls")),
+    path("stats/", include("stats.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

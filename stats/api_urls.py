@@ -1,0 +1,3 @@
+"""Statistics API under /api/v1/stats/."""
+
+urlpatterns: list = []

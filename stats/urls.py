@@ -1,0 +1,5 @@
+"""Public statistics pages."""
+
+app_name = "stats"
+
+urlpatterns: list = []
