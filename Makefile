@@ -34,7 +34,8 @@ check: install
 	$(BIN)/python manage.py check
 
 messages: install
-	$(BIN)/python manage.py makemessages -l kk -l ru --ignore=.venv --ignore=var --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l kk -l ru --no-obsolete --ignore=.venv --ignore=var --ignore=staticfiles \
+		--ignore=test-artifacts --ignore=bench --ignore=tests --ignore=docs
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 
