@@ -348,6 +348,8 @@ SPECTACULAR_SETTINGS = {
         "VacancyReportStatusEnum": "vacancies.models.VacancyReport.Status",
         "ReferralOutcomeEnum": "vacancies.models.Referral.Outcome",
         "NotificationFrequencyEnum": "notifications.models.Frequency",
+        "FairStatusEnum": "fairs.models.Fair.Status",
+        "FairKindEnum": "fairs.models.Fair.Kind",
     },
 }
 
@@ -390,6 +392,7 @@ HOME_COUNTERS = [
     "catalog.selectors.home_counters",
     "accounts.selectors.users.home_counters",
     "vacancies.selectors.lifecycle.home_counters",
+    "fairs.selectors.results.home_counters",
 ]
 
 # Called with user=... before a job seeker's account is deleted, so each app can anonymise what
@@ -461,4 +464,5 @@ NAVIGATION = {
 # {"template": ..., "context": {...}}.
 EMPLOYER_PAGE_SECTIONS = [
     "vacancies.selectors.lifecycle.employer_page_section",
+    "fairs.selectors.results.employer_page_section",
 ]
