@@ -350,6 +350,7 @@ SPECTACULAR_SETTINGS = {
         "NotificationFrequencyEnum": "notifications.models.Frequency",
         "FairStatusEnum": "fairs.models.Fair.Status",
         "FairKindEnum": "fairs.models.Fair.Kind",
+        "NotificationKindEnum": "notifications.models.Kind",
     },
 }
 
@@ -412,6 +413,8 @@ NAVIGATION = {
             (_("My applications"), "vacancies:my-applications"),
             (_("Invitations from employers"), "vacancies:invitations"),
             (_("Saved searches"), "vacancies:saved-searches"),
+            (_("Job fairs"), "fairs:list"),
+            (_("My fairs"), "fairs:my"),
             (_("My personal data"), "accounts:data-export"),
         ],
     },
@@ -424,6 +427,7 @@ NAVIGATION = {
             (_("Past imports"), "vacancies:imports"),
             (_("Find candidates"), "vacancies:cv-search"),
             (_("Invitations sent"), "vacancies:invitations"),
+            (_("Job fairs"), "fairs:list"),
             (_("Organization"), "accounts:organization"),
             (_("Members"), "accounts:organization-members"),
         ],
@@ -443,6 +447,8 @@ NAVIGATION = {
             (_("Referral limits"), "vacancies:referral-quotas"),
             (_("Vacancy imports"), "vacancies:imports"),
             (_("Staff of my region"), "accounts:staff-people"),
+            (_("Job fairs"), "fairs:list"),
+            (_("Organize a regional fair"), "fairs:create"),
         ],
     },
     "admin": {
@@ -456,6 +462,10 @@ NAVIGATION = {
             (_("Staff and employment centres"), "accounts:staff-people"),
             (_("National projects"), "vacancies:projects"),
             (_("Job creation map"), "vacancies:job-creation-map"),
+            (_("Job fairs"), "fairs:list"),
+            (_("Schedule a fair"), "fairs:create"),
+            (_("Fairs month by month"), "fairs:history"),
+            (_("Monthly fair template"), "admin:fairs_fairtemplate_changelist"),
         ],
     },
 }
