@@ -1,10 +1,10 @@
 """Writes for the seekers' side of a fair: registering, applying, booking and cancelling interviews.
 
-Lock order, wherever more than one row is locked: the seeker's ``Registration`` for the fair,
-then the ``InterviewSlot``, then the ``SlotBooking``, then (through the vacancies services) the
-``Application``. Hiring at the fair (``fairs.services.participation``) locks the fair vacancy,
-the vacancy and the application, none of which is locked here before an application, so the
-two never wait on each other in a circle.
+Lock order, wherever more than one row is locked: the seeker's ``User`` row (booking only), their
+``Registration`` for the fair, the ``InterviewSlot``, the ``SlotBooking``, then (through the
+vacancies services) the ``Application``. Hiring at the fair (``fairs.services.participation``)
+locks the fair vacancy, the vacancy and the application, none of which is locked here before an
+application, so the two never wait on each other in a circle.
 
 Applying takes no lock at all: it is the hot path when a fair opens (thousands of seekers at
 once, all on the same fair vacancies), and nothing it checks needs one. Positions are only
@@ -298,6 +298,9 @@ def slot_book(
     actor = _booking_actor(by=by, seeker=seeker, organization_id=slot.participation.organization_id)
     now = timezone.now()
     with transaction.atomic():
+        # The seeker's own row serialises all their bookings, in every fair, so two overlapping
+        # ones (even in two fairs at once) cannot both pass the overlap check below.
+        User.objects.select_for_update().filter(pk=seeker.pk).values_list("pk", flat=True).first()
         registration = (
             Registration.objects.select_for_update().filter(fair_id=slot.fair_id, seeker_id=seeker.pk).first()
         )

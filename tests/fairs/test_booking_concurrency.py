@@ -1,8 +1,9 @@
 """Seekers at a fair under concurrency, through the API, with real threads against PostgreSQL.
 
 - 50 seekers booking one one-person slot at once: exactly one gets it, 49 get 409 ``slot_full``.
-- One seeker booking two overlapping slots at once from two threads: exactly one succeeds (the
-  seeker's registration row is locked first, so the overlap check of the second sees the first).
+- One seeker booking two overlapping slots at once from two threads, in one fair or in two:
+  exactly one succeeds (the seeker's own row is locked first, so the overlap check of the second
+  sees the first).
 - 500 registered seekers applying to one fair vacancy at once: every application is written,
   none fails with a 5xx (applying takes no row lock, so they do not queue behind each other).
 
@@ -128,6 +129,31 @@ def test_one_seeker_booking_two_overlapping_slots_at_once_gets_only_one(cast):
         assert refused.json()["error"]["code"] == "slot_overlaps"
         assert sum(slot.booked for slot in InterviewSlot.objects.filter(pk__in=[s.pk for s in pair])) == 1
     assert SlotBooking.objects.filter(seeker=cast.seeker_a, status=SlotBooking.Status.BOOKED).count() == rounds
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_seeker_booking_overlapping_slots_of_two_fairs_at_once_gets_only_one(cast):
+    # Two fairs running at the same time: the registrations differ, so only the seeker's own
+    # row can serialise the two bookings.
+    fairs = [make_fair(status=Fair.Status.LIVE, title=f"Fair {n}") for n in (1, 2)]
+    entries = [
+        offer(take_part(fair, user)) for fair, user in zip(fairs, (cast.employer_a, cast.employer_b), strict=True)
+    ]
+    for entry in entries:
+        applied(entry, cast.seeker_a)
+    for round_ in range(4):
+        starts_in = datetime.timedelta(hours=2 + 2 * round_)
+        pair = [
+            make_slot(entries[0].participation, starts_in=starts_in, capacity=5),
+            make_slot(entries[1].participation, starts_in=starts_in + datetime.timedelta(minutes=15), capacity=5),
+        ]
+        urls = [reverse("fairs-api-slot-book", args=[slot.pk]) for slot in pair]
+
+        responses = run_in_threads(2, lambda i, urls=urls: post_as(cast.seeker_a, urls[i]))
+
+        statuses = sorted(getattr(r, "status_code", repr(r)) for r in responses)
+        assert statuses == [201, 409], (round_, statuses)
+    assert SlotBooking.objects.filter(seeker=cast.seeker_a, status=SlotBooking.Status.BOOKED).count() == 4
 
 
 @pytest.mark.django_db(transaction=True)
