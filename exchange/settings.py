@@ -351,6 +351,8 @@ SPECTACULAR_SETTINGS = {
         "FairStatusEnum": "fairs.models.Fair.Status",
         "FairKindEnum": "fairs.models.Fair.Kind",
         "NotificationKindEnum": "notifications.models.Kind",
+        "ParticipationStatusEnum": "fairs.models.Participation.Status",
+        "SlotBookingStatusEnum": "fairs.models.SlotBooking.Status",
     },
 }
 
@@ -428,6 +430,7 @@ NAVIGATION = {
             (_("Find candidates"), "vacancies:cv-search"),
             (_("Invitations sent"), "vacancies:invitations"),
             (_("Job fairs"), "fairs:list"),
+            (_("Our job fairs"), "fairs:my-participations"),
             (_("Organization"), "accounts:organization"),
             (_("Members"), "accounts:organization-members"),
         ],
@@ -449,6 +452,7 @@ NAVIGATION = {
             (_("Staff of my region"), "accounts:staff-people"),
             (_("Job fairs"), "fairs:list"),
             (_("Organize a regional fair"), "fairs:create"),
+            (_("Employers waiting for approval"), "fairs:participants-pending"),
         ],
     },
     "admin": {
@@ -464,6 +468,7 @@ NAVIGATION = {
             (_("Job creation map"), "vacancies:job-creation-map"),
             (_("Job fairs"), "fairs:list"),
             (_("Schedule a fair"), "fairs:create"),
+            (_("Employers waiting for approval"), "fairs:participants-pending"),
             (_("Fairs month by month"), "fairs:history"),
             (_("Monthly fair template"), "admin:fairs_fairtemplate_changelist"),
         ],

@@ -591,7 +591,7 @@ def fair_application_hire(*, fair_application: FairApplication, by: User) -> Fai
         FairVacancy.objects.filter(pk=locked.pk).update(
             positions_filled=F("positions_filled") + 1, updated_at=timezone.now()
         )
-        application_hire(application=fair_application.application, by=by)
+        application_hire(application=fair_application.application, by=by, via_fair=True)
     fair_application.application.refresh_from_db()
     fair_vacancy.refresh_from_db(fields=["positions_filled", "updated_at"])
     return fair_application

@@ -15,6 +15,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from accounts.models import Organization
 from exchange.errors import BusinessError, ConflictError
@@ -689,6 +690,23 @@ def test_hires_stop_at_the_positions_offered_at_the_fair(cast, live_participatio
     assert (fair_vacancy.positions_filled, fair_vacancy.vacancy.positions_filled) == (2, 2)
     applications[2].application.refresh_from_db()
     assert applications[2].application.status == Application.Status.SUBMITTED
+
+
+def test_a_fair_candidate_cannot_be_hired_past_the_fair_from_the_vacancies_pages(cast, live_participation, client):
+    fair_vacancy = offer(live_participation, positions=5, offered=1)
+    fair_application = apply_at_fair(fair_vacancy)
+    api = APIClient()
+    api.force_authenticate(cast.employer_a)
+
+    response = api.post(reverse("application-hire", args=[fair_application.application_id]))
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "hire_at_fair"
+    fair_vacancy.refresh_from_db()
+    fair_vacancy.vacancy.refresh_from_db()
+    assert (fair_vacancy.positions_filled, fair_vacancy.vacancy.positions_filled) == (0, 0)
+    fair_application.application.refresh_from_db()
+    assert fair_application.application.status == Application.Status.SUBMITTED
 
 
 def test_a_refused_hire_leaves_the_fairs_counter_as_it_was(cast, live_participation):

@@ -320,14 +320,19 @@ def _take_position(vacancy: Vacancy) -> None:
         vacancy_fill(vacancy=vacancy)
 
 
-def application_transition(*, application: Application, to_status: str, by: User, reason: str = "") -> Application:
+def application_transition(
+    *, application: Application, to_status: str, by: User, reason: str = "", via_fair: bool = False
+) -> Application:
     """Move ``application`` to ``to_status`` as ``by``; returns the updated application.
 
     The one place that enforces ``TRANSITIONS``: a move the table does not have answers 409
     ``invalid_transition``; a move ``by`` may not make raises PermissionDenied. Rejecting needs a
     reason (400 ``reason_required``). Moving to ``hired`` takes a position of the vacancy (409
-    ``no_positions_left`` when none is left) and fills the vacancy at the last one. A
-    referred application's referral gets its outcome when the application reaches a final state.
+    ``no_positions_left`` when none is left) and fills the vacancy at the last one. An application
+    made at a job fair is hired only through the fair (``via_fair``, set by the fairs app's hiring
+    service, which counts the positions offered at the fair); elsewhere it answers 409
+    ``hire_at_fair``. A referred application's referral gets its outcome when the application
+    reaches a final state.
 
     Locks the application row (and, when hiring, the vacancy row first) for the whole
     transaction, so two people acting at once are applied one after the other, each against
@@ -359,6 +364,14 @@ def application_transition(*, application: Application, to_status: str, by: User
             else Vacancy.objects.values_list("organization_id", flat=True).get(pk=locked.vacancy_id)
         )
         _check_actor(actor, application=locked, organization_id=organization_id, by=by)
+        if to_status == Status.HIRED and locked.source == Application.Source.FAIR and not via_fair:
+            raise ConflictError(
+                "hire_at_fair",
+                _(
+                    "This candidate applied at an online job fair: hire them on the fair's screening page, "
+                    "which keeps count of the positions offered at the fair."
+                ),
+            )
         if to_status == Status.REJECTED and not reason:
             message = _("Say why the candidate is rejected: the job seeker will see the reason.")
             raise BusinessError("reason_required", message, fields={"reason": [str(message)]})
@@ -382,14 +395,14 @@ def application_transition(*, application: Application, to_status: str, by: User
     return locked
 
 
-def application_hire(*, application: Application, by: User) -> Application:
+def application_hire(*, application: Application, by: User, via_fair: bool = False) -> Application:
     """Hire the candidate: the transition to ``hired`` (see ``application_transition``).
 
     Concurrency-safe: the vacancy row is locked before its counter is read, so however many
     hires run at once, ``positions_filled`` never passes ``positions``; the others get 409
     ``no_positions_left``.
     """
-    return application_transition(application=application, to_status=Status.HIRED, by=by)
+    return application_transition(application=application, to_status=Status.HIRED, by=by, via_fair=via_fair)
 
 
 def application_withdraw(*, application: Application, by: User, reason: str = "") -> Application:
