@@ -100,6 +100,8 @@ def main() -> int:
     manage(env, "loadcatalog", "-v", "0")
     manage(env, "syncschedule")
     demo = manage(env, "seeddemo")
+    # The hourly task would create it too; doing it now means a fresh exchange shows its next fair.
+    manage(env, "createmonthlyfair")
 
     celery = [str(BIN / "celery"), "-A", "exchange"]
     worker = [*celery, "worker", "--loglevel", "INFO", "--concurrency", os.environ.get("WORKER_CONCURRENCY", "2")]
