@@ -37,6 +37,8 @@ PERIODIC_TASKS: dict[str, tuple[str, int]] = {
     "monthly job fair": ("fairs.create_monthly", 3600),
     # Moves every fair whose time has come to its next status and sends the reminders due.
     "job fair status and reminders": ("fairs.advance", 60),
+    # Recomputes the public statistics (snapshots read by /stats/ and /api/v1/stats/).
+    "statistics refresh": ("stats.refresh", 900),
 }
 
 

@@ -353,6 +353,8 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "notifications.models.Kind",
         "ParticipationStatusEnum": "fairs.models.Participation.Status",
         "SlotBookingStatusEnum": "fairs.models.SlotBooking.Status",
+        "StatsRefreshStatusEnum": "stats.models.StatRefresh.Status",
+        "StatsRefreshTriggerEnum": "stats.models.StatRefresh.Trigger",
     },
 }
 
@@ -396,6 +398,7 @@ HOME_COUNTERS = [
     "accounts.selectors.users.home_counters",
     "vacancies.selectors.lifecycle.home_counters",
     "fairs.selectors.results.home_counters",
+    "stats.selectors.home_counters",
 ]
 
 # Called with user=... before a job seeker's account is deleted, so each app can anonymise what
@@ -471,6 +474,7 @@ NAVIGATION = {
             (_("Employers waiting for approval"), "fairs:participants-pending"),
             (_("Fairs month by month"), "fairs:history"),
             (_("Monthly fair template"), "admin:fairs_fairtemplate_changelist"),
+            (_("Statistics"), "stats:overview"),
         ],
     },
 }

@@ -1,3 +1,5 @@
-"""Statistics API under /api/v1/stats/."""
+"""Statistics API under /api/v1/stats/ (the endpoints are declared in ``stats.apis``)."""
 
-urlpatterns: list = []
+from stats import apis
+
+urlpatterns = [*apis.urlpatterns]
