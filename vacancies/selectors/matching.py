@@ -25,15 +25,17 @@ in ``_vacancy_eligibility_sql``; ``Vacancy`` has no such restriction today (``is
 *welcomes* young people, it excludes nobody), so the hook adds nothing yet.
 
 The candidate set is found with indexed pre-filters, never by reading every seeker
-(``_seekers_sql``): a seeker is a candidate for a vacancy when one of their desired occupations
-is in the vacancy's minor group (an index-only range scan of the M2M table on ``(occupation_id,
-seekerprofile_id)``), the location fits (same region, willing to relocate, or remote on both
-sides: three index-only scans of partial covering indexes of the matchable profiles) and the
-account is an active seeker's (an anti-join with the few that are not). Only those rows are
-scored; skills come from ``(skill_id, seekerprofile_id)``, experience and education from
-covering indexes on ``profile_id``, the last two only for rows that can still reach the page or
-the threshold. The ranking, the page and the threshold are applied by PostgreSQL. The other
-direction (vacancies for a seeker) is the mirror image over the published vacancies.
+(``_pool_sql``): a seeker is a candidate for a vacancy when one of their desired occupations is
+in the vacancy's minor group and the location fits (same region, willing to relocate, or remote
+on both sides). Both are read from the seekers' *matching rows* (``MATCHING_TABLE``: one compact
+row per seeker and minor group, with every hard filter folded into ``discoverable``, kept in step
+with the CV by triggers; ``vacancies.migrations.0004_seeker_matching_rows`` explains it): two
+index-only range scans of partial covering indexes, and the score computed from the index
+tuples in the same pass. A page does not even score every candidate when it need not
+(``candidates_for_vacancy_sql``). The ranking, the page and the threshold are applied by
+PostgreSQL. The seeker's own view of one vacancy reads the CV's own tables by key
+(``_one_seeker_sql``), and the other direction (vacancies for a seeker) is the mirror image over
+the published vacancies.
 
 Skills are scored, not used as a pre-filter: general skills are common (a driving licence B,
 Excel, customer service are on a third of the CVs), so "has one of the required skills" made a
@@ -160,32 +162,17 @@ def _score_parts() -> dict[str, str]:
     }
 
 
-# The parts read from the seeker's experience and education rows; the candidate query computes
-# them last, and only for the rows that can still reach the page or the threshold with them.
-LATE_PARTS = ("experience", "education")
-LATE_MAX = WEIGHTS["experience"] + WEIGHTS["education"]
-
-
-def _score_sql(parts: tuple[str, ...] | None = None) -> str:
-    chosen = _score_parts()
-    return "(" + " + ".join(f"({sql})" for name, sql in chosen.items() if parts is None or name in parts) + ")"
+def _score_sql() -> str:
+    return "(" + " + ".join(f"({sql})" for sql in _score_parts().values()) + ")"
 
 
 def _seeker_eligibility_sql(*, require_discoverable: bool = True) -> str:
-    """Hard filters on the seeker's profile ``p``; the account's are ``_account_filter_sql``."""
+    """Hard filters on the seeker's profile ``p`` (the account must also be an active seeker's)."""
     statuses = ", ".join(f"'{status}'" for status in ELIGIBLE_STATUSES)
     sql = "p.has_consent"
     if require_discoverable:
         sql += f" AND p.visibility = '{SeekerProfile.Visibility.VISIBLE}' AND p.search_status IN ({statuses})"
     return sql
-
-
-def _account_filter_sql(user_id: str) -> str:
-    """The account of ``user_id`` is an active job seeker's. Written as an anti-join against the
-    few accounts that are not (a small partial index, hashed once) rather than a look-up of every
-    candidate's account."""
-    return f"""NOT EXISTS (SELECT 1 FROM {User._meta.db_table} x
-                          WHERE x.id = {user_id} AND NOT (x.is_active AND x.role = '{User.Role.SEEKER}'))"""
 
 
 def _vacancy_eligibility_sql() -> str:
@@ -369,6 +356,7 @@ class VacancyTerms:
 
     vacancy_id: int
     occupation_id: int
+    minor_code: str  # the first three digits of its ISCO-08 code
     minor_ids: tuple[int, ...]  # every occupation group under the vacancy's minor group
     major_ids: tuple[int, ...]  # every occupation group under its major group
     required_ids: tuple[int, ...]
@@ -386,6 +374,7 @@ class VacancyTerms:
         return {
             "vacancy_id": self.vacancy_id,
             "occupation_id": self.occupation_id,
+            "minor_code": self.minor_code,
             "minor_ids": list(self.minor_ids),
             "major_ids": list(self.major_ids),
             "required_ids": list(self.required_ids),
@@ -415,6 +404,7 @@ def vacancy_terms(*, vacancy: Vacancy) -> VacancyTerms:
     return VacancyTerms(
         vacancy_id=vacancy.pk,
         occupation_id=vacancy.occupation_id,
+        minor_code=code[:3],
         minor_ids=tuple(pk for pk, c in groups if c.startswith(code[:3]) and len(c) >= 3),
         major_ids=tuple(pk for pk, _ in groups),
         required_ids=tuple(sorted(skills)),
@@ -430,158 +420,18 @@ def vacancy_terms(*, vacancy: Vacancy) -> VacancyTerms:
     )
 
 
-def _seekers_sql(
-    terms: VacancyTerms,
-    *,
-    profile_id: int | None = None,
-    require_discoverable: bool = True,
-    with_language: bool = False,
-) -> str:
-    """Scored candidates for the vacancy, one row per seeker with the component columns.
-
-    The pool is one index-only range scan of the desired-occupations table over the vacancy's
-    minor group (hashed once), met by the matchable profiles in the right place (index-only
-    scans of partial covering indexes) and anti-joined with the accounts that are not active
-    seekers'; the candidates are materialized, then their skills are aggregated over them,
-    which gives every part of the score but experience and education (``base``). Those two
-    are read, by the ``profile`` covering indexes and only when the vacancy asks for them, for
-    the rows whose score can still reach the page (or the fan-out's threshold) with them
-    (``short``).
-
-    With ``profile_id``: that one seeker, whatever their occupation (the seeker's own view).
-    """
-    t = _tables()
-    eligible = _seeker_eligibility_sql(require_discoverable=require_discoverable)
-    columns = "p.id, p.user_id, p.region_id, p.willing_to_relocate, p.remote_ok, p.desired_salary"
-    if profile_id is None:
-        pool = (
-            f"l.id IN (SELECT d.seekerprofile_id FROM {t['desired']} d "
-            "WHERE d.occupation_id = ANY(%(minor_ids)s::bigint[]))"
-        )
-        # Where the seeker may work, as three index-only scans (same region; elsewhere but
-        # willing to relocate; elsewhere, staying, but working remotely for a remote vacancy)
-        # instead of one scan of every matchable profile with an OR.
-        # (A flag a branch's index implies is selected as a constant: the index has no column
-        # for it, and reading it would cost a visit to the table.)
-        branches = [
-            f"SELECT {columns} FROM {t['profile']} p WHERE {eligible} AND p.region_id = %(region_id)s",
-            "SELECT p.id, p.user_id, p.region_id, true, p.remote_ok, p.desired_salary "
-            f"FROM {t['profile']} p WHERE {eligible} AND p.willing_to_relocate "
-            "AND p.region_id IS DISTINCT FROM %(region_id)s",
-        ]
-        if terms.is_remote:
-            branches.append(
-                "SELECT p.id, p.user_id, p.region_id, false, true, p.desired_salary "
-                f"FROM {t['profile']} p WHERE {eligible} AND p.remote_ok "
-                "AND NOT p.willing_to_relocate AND p.region_id IS DISTINCT FROM %(region_id)s"
-            )
-        located = "located AS (" + " UNION ALL ".join(branches) + ")"
-    else:
-        pool = "l.id = %(profile_id)s"
-        located = f"""located AS (
-            SELECT {columns} FROM {t["profile"]} p WHERE p.id = %(profile_id)s AND {eligible}
-              AND (p.region_id = %(region_id)s OR p.willing_to_relocate OR (%(is_remote)s AND p.remote_ok)))"""
-    # The candidates are materialized once, then each part of the CV is aggregated over them with
-    # a join: with the indexes PostgreSQL probes the ``profile`` indexes per candidate; without
-    # them the same statement still runs in linear time (hash joins), which is what the
-    # benchmark's no-index figure measures.
-    if profile_id is None:
-        # Every candidate wants a group of the minor group; those who want the vacancy's own
-        # unit group are one more hashed set (built once, probed per candidate).
-        occupation = f"""CASE WHEN c.id IN (SELECT d.seekerprofile_id FROM {t["desired"]} d
-                                            WHERE d.occupation_id = %(occupation_id)s)
-                              THEN {OCC_EXACT} ELSE {OCC_MINOR} END"""
-    else:
-        occupation = f"""(SELECT COALESCE(max(CASE WHEN d.occupation_id = %(occupation_id)s THEN {OCC_EXACT}
-                                              WHEN d.occupation_id = ANY(%(minor_ids)s::bigint[]) THEN {OCC_MINOR}
-                                              WHEN d.occupation_id = ANY(%(major_ids)s::bigint[]) THEN {OCC_MAJOR}
-                                              ELSE 0 END), 0)
-                         FROM {t["desired"]} d WHERE d.seekerprofile_id = c.id)"""
-    if terms.required_ids or terms.nice_ids:
-        skills = f"""LEFT JOIN (
-            SELECT c.id, count(*) FILTER (WHERE s.skill_id = ANY(%(required_ids)s::bigint[])) AS req,
-                   count(*) FILTER (WHERE s.skill_id = ANY(%(nice_ids)s::bigint[])) AS nice
-            FROM cand c JOIN {t["skills"]} s ON s.seekerprofile_id = c.id
-            WHERE s.skill_id = ANY(%(skill_ids)s::bigint[])
-            GROUP BY c.id) sk ON sk.id = c.id"""
-        covered = "COALESCE(sk.req, 0) AS req_covered, COALESCE(sk.nice, 0) AS nice_covered"
-    else:
-        skills, covered = "", "0 AS req_covered, 0 AS nice_covered"
-    late, late_columns = [], []
-    if terms.experience_years:
-        late.append(f"""LEFT JOIN (
-            SELECT b.profile_id, SUM(COALESCE(e.end_date, CURRENT_DATE) - e.start_date) AS days
-            FROM short b JOIN {t["experience"]} e ON e.profile_id = b.profile_id
-            GROUP BY b.profile_id) ex ON ex.profile_id = b.profile_id""")
-        late_columns.append("COALESCE(ex.days, 0) AS exp_days")
-    else:
-        late_columns.append("0 AS exp_days")
-    if terms.edu_need is not None:
-        late.append(f"""LEFT JOIN (
-            SELECT b.profile_id, true AS ok
-            FROM short b JOIN {t["education"]} ed ON ed.profile_id = b.profile_id
-            WHERE NOT ed.is_current AND ed.level_id = ANY(%(edu_ok_ids)s::bigint[])
-            GROUP BY b.profile_id) edu ON edu.profile_id = b.profile_id""")
-        # Reasons only need to know whether the level is reached.
-        late_columns.append("CASE WHEN edu.ok THEN %(edu_need)s::integer END AS edu_have")
-    else:
-        late_columns.append("NULL::integer AS edu_have")
-    early = tuple(name for name in _score_parts() if name not in LATE_PARTS)
-    # The recipients' language, for the fan-out's notifications only.
-    language, language_join = "", ""
-    if with_language:
-        language = ", u.language"
-        language_join = f"JOIN {t['user']} u ON u.id = b.user_id"
-    return f"""
-        WITH {located},
-        cand AS MATERIALIZED (
-            SELECT l.* FROM located l WHERE {pool} AND {_account_filter_sql("l.user_id")}
-        ),
-        base AS MATERIALIZED (
-            SELECT m.*, {_score_sql(early)} AS early_score FROM (
-                SELECT c.id AS profile_id, c.user_id, {occupation} AS occ_level,
-                    cardinality(%(required_ids)s::bigint[]) AS req_total,
-                    cardinality(%(nice_ids)s::bigint[]) AS nice_total, {covered},
-                    CASE WHEN c.region_id = %(region_id)s THEN {LOC_REGION}
-                         WHEN %(is_remote)s AND c.remote_ok THEN {LOC_REMOTE}
-                         WHEN c.willing_to_relocate THEN {LOC_RELOCATE} ELSE 0 END AS loc,
-                    %(salary_min)s::integer AS salary_min, %(salary_top)s::integer AS salary_top,
-                    c.desired_salary,
-                    %(exp_need)s::integer AS exp_need, %(edu_need)s::integer AS edu_need,
-                    %(edu_need_id)s::bigint AS edu_need_id
-                FROM cand c {skills}
-                OFFSET 0  -- computed once per row, not again inside the score
-            ) m
-        ),
-        -- A row whose early score plus the most experience and education can give stays below
-        -- the bar (the threshold, or the early score of the page's last row: at least that many
-        -- rows score that much) cannot be on the page; the late parts are read for the others.
-        short AS MATERIALIZED (
-            SELECT * FROM base WHERE base.early_score + {LATE_MAX} >= GREATEST(
-                COALESCE(%(threshold)s::integer, 0),
-                COALESCE((SELECT b2.early_score FROM base b2 ORDER BY b2.early_score DESC
-                          OFFSET %(prune_offset)s LIMIT 1), 0))
-        )
-        SELECT b.*, (SELECT count(*) FROM base) AS total, {", ".join(late_columns)}{language}
-        FROM short b
-        {" ".join(late)}
-        {language_join}
-    """
-
-
-def _ranked(inner: str, *, key: str, threshold: int | None, paged: bool, counted: bool = False) -> str:
+def _ranked(inner: str, *, key: str, threshold: int | None, paged: bool) -> str:
     """Score the rows of ``inner``; keep those at or above ``threshold``; with ``paged``, one page
-    best first with ``total`` (``inner`` gives ``total`` itself when ``counted``)."""
+    best first with ``total``."""
     where = "WHERE s.score >= %(threshold)s" if threshold is not None else ""
     sql = f"""
         SELECT s.* FROM (SELECT m.*, {_score_sql()} AS score FROM ({inner}) m) s
         {where}
     """
     if paged:
-        total = "" if counted else ", count(*) OVER () AS total"
         sql = f"""
             SELECT r.* FROM (
-                SELECT s.*{total} FROM ({sql}) s
+                SELECT s.*, count(*) OVER () AS total FROM ({sql}) s
                 ORDER BY s.score DESC, s.{key} DESC
                 LIMIT %(limit)s OFFSET %(offset)s
             ) r ORDER BY r.score DESC, r.{key} DESC
@@ -589,28 +439,185 @@ def _ranked(inner: str, *, key: str, threshold: int | None, paged: bool, counted
     return sql
 
 
+def _one_seeker_sql(terms: VacancyTerms) -> str:
+    """The component columns of one seeker (``%(profile_id)s``) for the vacancy, whatever their
+    occupation (the seeker's own view: consent required, not a visible or looking profile), read
+    from the CV's own tables by primary and foreign keys; no row when a hard filter or the
+    location excludes the pair."""
+    t = _tables()
+    return f"""
+        SELECT p.id AS profile_id, p.user_id,
+            (SELECT COALESCE(max(CASE WHEN d.occupation_id = %(occupation_id)s THEN {OCC_EXACT}
+                                      WHEN d.occupation_id = ANY(%(minor_ids)s::bigint[]) THEN {OCC_MINOR}
+                                      WHEN d.occupation_id = ANY(%(major_ids)s::bigint[]) THEN {OCC_MAJOR}
+                                      ELSE 0 END), 0)
+             FROM {t["desired"]} d WHERE d.seekerprofile_id = p.id) AS occ_level,
+            cardinality(%(required_ids)s::bigint[]) AS req_total,
+            (SELECT count(*) FROM {t["skills"]} s
+             WHERE s.seekerprofile_id = p.id AND s.skill_id = ANY(%(required_ids)s::bigint[])) AS req_covered,
+            cardinality(%(nice_ids)s::bigint[]) AS nice_total,
+            (SELECT count(*) FROM {t["skills"]} s
+             WHERE s.seekerprofile_id = p.id AND s.skill_id = ANY(%(nice_ids)s::bigint[])) AS nice_covered,
+            CASE WHEN p.region_id = %(region_id)s THEN {LOC_REGION}
+                 WHEN %(is_remote)s AND p.remote_ok THEN {LOC_REMOTE}
+                 WHEN p.willing_to_relocate THEN {LOC_RELOCATE} ELSE 0 END AS loc,
+            %(salary_min)s::integer AS salary_min, %(salary_top)s::integer AS salary_top, p.desired_salary,
+            %(exp_need)s::integer AS exp_need,
+            CASE WHEN %(exp_need)s::integer = 0 THEN 0 ELSE
+                (SELECT COALESCE(SUM(COALESCE(e.end_date, CURRENT_DATE) - e.start_date), 0)
+                 FROM {t["experience"]} e WHERE e.profile_id = p.id) END AS exp_days,
+            %(edu_need)s::integer AS edu_need, %(edu_need_id)s::bigint AS edu_need_id,
+            CASE WHEN EXISTS (SELECT 1 FROM {t["education"]} ed WHERE ed.profile_id = p.id AND NOT ed.is_current
+                              AND ed.level_id = ANY(%(edu_ok_ids)s::bigint[]))
+                 THEN %(edu_need)s::integer END AS edu_have
+        FROM {t["profile"]} p JOIN {t["user"]} u ON u.id = p.user_id
+        WHERE p.id = %(profile_id)s AND {_seeker_eligibility_sql(require_discoverable=False)}
+          AND u.is_active AND u.role = '{User.Role.SEEKER}'
+          AND (p.region_id = %(region_id)s OR p.willing_to_relocate OR (%(is_remote)s AND p.remote_ok))
+    """
+
+
+# The matching row of a seeker (one per seeker and minor occupation group they want), kept in
+# step with the CV by triggers (migration ``vacancies.0004_seeker_matching_rows``, which explains
+# the columns): what the candidate query reads, and nothing else.
+MATCHING_TABLE = "vacancies_matching_seeker"
+
+
+def _pool_sql(terms: VacancyTerms) -> dict[str, str]:
+    """The candidates of the vacancy with their component columns and score, from the matching
+    rows: ``here`` and ``away``, and the SQL counting each (``here_count``, ``away_count``).
+
+    Two index-only range scans of partial covering indexes over the discoverable rows (every hard
+    filter is the index predicate) of the vacancy's minor group, each in ``profile_id`` order:
+    the seekers of the vacancy's region, and those elsewhere who will relocate or (for a remote
+    vacancy) work remotely. A seeker has one row per minor group, so no row repeats.
+    """
+    away = "c.willing_to_relocate OR c.remote_ok" if terms.is_remote else "c.willing_to_relocate"
+    branches = {
+        "here": "c.discoverable AND c.minor_code = %(minor_code)s AND c.region_id = %(region_id)s",
+        "away": (
+            "c.discoverable AND c.minor_code = %(minor_code)s AND (c.willing_to_relocate OR c.remote_ok) "
+            f"AND c.region_id IS DISTINCT FROM %(region_id)s AND ({away})"
+        ),
+    }
+
+    # Skills covered: one membership test per skill of the vacancy (ids are integers from the
+    # database, written into the statement; a vacancy lists a handful).
+    def covered(ids: tuple[int, ...]) -> str:
+        return " + ".join(f"({int(pk)} = ANY(c.skill_ids))::integer" for pk in ids) or "0"
+
+    if terms.experience_years:
+        # Finished jobs are summed in the row; a current one counts up to today.
+        exp_days = (
+            "c.exp_closed_days + c.exp_open_count * (SELECT CURRENT_DATE - DATE '2000-01-01') - c.exp_open_start_sum"
+        )
+    else:
+        exp_days = "0"
+    if terms.edu_need is not None:
+        # Reasons only need to know whether the level is reached.
+        edu_have = "CASE WHEN c.edu_level_ids && %(edu_ok_ids)s::bigint[] THEN %(edu_need)s::integer END"
+    else:
+        edu_have = "NULL::integer"
+    components = f"""
+        SELECT c.profile_id, c.user_id,
+            CASE WHEN %(occupation_id)s::bigint = ANY(c.occupation_ids) THEN {OCC_EXACT} ELSE {OCC_MINOR} END
+                AS occ_level,
+            {len(terms.required_ids)} AS req_total, {covered(terms.required_ids)} AS req_covered,
+            {len(terms.nice_ids)} AS nice_total, {covered(terms.nice_ids)} AS nice_covered,
+            CASE WHEN c.region_id = %(region_id)s THEN {LOC_REGION}
+                 WHEN %(is_remote)s AND c.remote_ok THEN {LOC_REMOTE}
+                 WHEN c.willing_to_relocate THEN {LOC_RELOCATE} ELSE 0 END AS loc,
+            %(salary_min)s::integer AS salary_min, %(salary_top)s::integer AS salary_top, c.desired_salary,
+            %(exp_need)s::integer AS exp_need, {exp_days} AS exp_days,
+            %(edu_need)s::integer AS edu_need, %(edu_need_id)s::bigint AS edu_need_id, {edu_have} AS edu_have
+        FROM {MATCHING_TABLE} c"""
+    # ``chosen``: the rows of the profiles in ``chosen`` (a CTE of ``profile_id``), by primary key.
+    branches_sql = {
+        name: f"SELECT m.*, {_score_sql()} AS score FROM ({components} WHERE {where}) m"
+        for name, where in {
+            **branches,
+            "chosen": "c.minor_code = %(minor_code)s AND c.profile_id = ANY(ARRAY(SELECT profile_id FROM chosen))",
+        }.items()
+    }
+    counts = {
+        f"{name}_count": f"SELECT count(*) FROM {MATCHING_TABLE} c WHERE {where}" for name, where in branches.items()
+    }
+    return branches_sql | counts
+
+
+# How many rows of each branch the page's probe scores: enough to find the page among them when
+# a tenth of the candidates or more have a full score.
+PROBE_MIN = 500
+PROBE_PER_ROW = 25
+_PAGE_COLUMNS = (
+    "profile_id, user_id, occ_level, req_total, req_covered, nice_total, nice_covered, loc, salary_min, "
+    "salary_top, desired_salary, exp_need, exp_days, edu_need, edu_need_id, edu_have, score"
+)
+
+
 def candidates_for_vacancy_sql(
     *, terms: VacancyTerms, threshold: int | None = None, limit: int | None = DEFAULT_PAGE_SIZE, offset: int = 0
 ) -> tuple[str, dict]:
     """The SQL and parameters of the ranked candidates of a vacancy (also what the benchmark
     times and EXPLAINs). With ``limit`` None: every candidate at or above ``threshold``,
-    unordered (the fan-out); otherwise one page, best first, each row with ``total``."""
+    unordered, with the recipient's ``language`` (the fan-out); otherwise one page, best first,
+    each row with ``total``.
+
+    A page needs the first ``offset + limit`` rows by (score, profile id) descending. When that
+    many candidates score ``MAX_SCORE`` (usual for a common occupation: a thousand of the ten
+    thousand candidates of a driver's vacancy), they are those rows: the full scores, highest
+    profile id first, so a walk of the two index ranges in descending ``profile_id`` order
+    (merged) stops after finding them, without scoring the rest. Otherwise every candidate is
+    scored and the best kept (a top-N sort of ids and scores only; the page's rows are then read
+    again by primary key). ``total`` counts the candidates with the same two index-only range
+    scans, reading no score.
+    """
     params = {
         **terms.params(),
         "now": timezone.now(),
         "threshold": threshold,
         "limit": limit,
         "offset": offset,
-        # The page's last row; past every row (no pruning but the threshold's) for the fan-out.
-        "prune_offset": offset + limit - 1 if limit is not None else 2**62,
+        "wanted": offset + limit if limit is not None else None,
+        "probe": max(PROBE_MIN, PROBE_PER_ROW * (offset + limit)) if limit is not None else None,
     }
-    sql = _ranked(
-        _seekers_sql(terms, with_language=limit is None),
-        key="profile_id",
-        threshold=threshold,
-        paged=limit is not None,
-        counted=True,
+    pool = _pool_sql(terms)
+    if limit is None:
+        sql = f"""
+            SELECT s.*, u.language FROM ({pool["here"]} UNION ALL {pool["away"]}) s
+            JOIN {User._meta.db_table} u ON u.id = s.user_id
+            WHERE s.score >= COALESCE(%(threshold)s::integer, 0)"""
+        return sql, params
+    # The probe: each branch's last ``probe`` rows by profile id (a backward walk of its index),
+    # scored. Their full scores, highest id first, are the page when there are enough of them
+    # and no branch stopped above the last one taken (every row of higher id was seen).
+    probes = " UNION ALL ".join(
+        f"(SELECT p.*, '{name}' AS branch FROM ({pool[name]} ORDER BY m.profile_id DESC LIMIT %(probe)s) p)"
+        for name in ("here", "away")
     )
+    sql = f"""
+        WITH probed AS MATERIALIZED ({probes}),
+        best AS MATERIALIZED (
+            SELECT * FROM probed WHERE score >= {MAX_SCORE} ORDER BY profile_id DESC LIMIT %(wanted)s
+        ),
+        settled AS MATERIALIZED (
+            SELECT (SELECT count(*) FROM best) = %(wanted)s AND NOT EXISTS (
+                SELECT 1 FROM probed p GROUP BY p.branch
+                HAVING count(*) = %(probe)s AND min(p.profile_id) > (SELECT min(b.profile_id) FROM best b)
+            ) AS ok
+        ),
+        chosen AS MATERIALIZED (
+            SELECT s.profile_id FROM ({pool["here"]} UNION ALL {pool["away"]}) s
+            WHERE NOT (SELECT ok FROM settled)
+            ORDER BY s.score DESC, s.profile_id DESC LIMIT %(wanted)s
+        )
+        SELECT r.*, ({pool["here_count"]}) + ({pool["away_count"]}) AS total FROM (
+            SELECT {_PAGE_COLUMNS} FROM best WHERE (SELECT ok FROM settled)
+            UNION ALL
+            SELECT {_PAGE_COLUMNS} FROM ({pool["chosen"]}) ranked
+        ) r
+        ORDER BY r.score DESC, r.profile_id DESC
+        LIMIT %(limit)s OFFSET %(offset)s"""
     return sql, params
 
 
@@ -724,9 +731,8 @@ def vacancy_match_for_seeker(*, vacancy: Vacancy, profile: SeekerProfile) -> Mat
     if vacancy.status != Vacancy.Status.PUBLISHED:
         return None
     terms = vacancy_terms(vacancy=vacancy)
-    inner = _seekers_sql(terms, profile_id=profile.pk, require_discoverable=False)
-    sql = _ranked(inner, key="profile_id", threshold=None, paged=False)
-    params = {**terms.params(), "now": timezone.now(), "profile_id": profile.pk, "threshold": None, "prune_offset": 0}
+    sql = _ranked(_one_seeker_sql(terms), key="profile_id", threshold=None, paged=False)
+    params = {**terms.params(), "now": timezone.now(), "profile_id": profile.pk}
     rows = _fetch_dicts(sql, params)
     if not rows:
         return None
