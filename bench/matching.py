@@ -56,10 +56,12 @@ from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import _common as common  # noqa: E402  (found through the path set just above)
 
 # Bump when the generated data changes: a database loaded by another version is reloaded.
 GENERATOR_VERSION = 2
@@ -409,33 +411,6 @@ def _load_worker(first_id: int, count: int, catalog: Catalog, seed: int, conninf
 
 
 # --- The benchmark database -----------------------------------------------------------------------
-
-
-def _with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
-
-
-def bench_database_url(explicit: str | None) -> str:
-    if explicit:
-        return explicit
-    base = os.environ.get("DATABASE_URL", "")
-    if not base:
-        from exchange import embedded
-
-        base = embedded.postgres_url()
-    return _with_database(base, BENCH_DATABASE)
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = urlsplit(url).path.lstrip("/")
-    maintenance = _with_database(url, "postgres").replace("postgres://", "postgresql://", 1)
-    with psycopg.connect(maintenance, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-            print(f"created database {name}")
 
 
 def setup_django(url: str) -> None:
@@ -890,8 +865,8 @@ def main(argv: list[str] | None = None) -> int:
     if not 1 <= args.vacancies <= SAMPLE_VACANCIES:
         parser.error(f"--vacancies must be between 1 and {SAMPLE_VACANCIES}")
 
-    url = bench_database_url(args.database_url)
-    ensure_database(url)
+    url = common.bench_database_url(BENCH_DATABASE, args.database_url)
+    common.ensure_database(url)
     setup_django(url)
     from django.core.management import call_command
     from django.db import connection

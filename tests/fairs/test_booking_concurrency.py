@@ -15,16 +15,15 @@ puts many transactions on the same rows at the same moment.
 from __future__ import annotations
 
 import datetime
-import threading
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import SeekerProfile, User
 from fairs.models import Fair, FairApplication, InterviewSlot, Registration, SlotBooking
+from tests.concurrency import run_in_threads as run_all
 from tests.fairs.test_seekers import applied, make_fair, make_slot, offer, take_part
 from vacancies.models import Application
 
@@ -32,27 +31,7 @@ MAX_CONNECTIONS = 20
 
 
 def run_in_threads(count: int, work) -> list:
-    """Run ``work(i)`` in ``count`` threads released together; returns what each returned or raised."""
-    barrier = threading.Barrier(count)
-    connection_slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
-    results: list = [None] * count
-
-    def run(i: int) -> None:
-        barrier.wait()
-        with connection_slots:
-            try:
-                results[i] = work(i)
-            except Exception as exc:  # the test inspects whatever each thread got
-                results[i] = exc
-            finally:
-                connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    return results
+    return run_all(count, work, max_connections=MAX_CONNECTIONS, timeout=300)
 
 
 def post_as(user: User, url: str, data: dict | None = None):

@@ -11,11 +11,9 @@ is tested is the hiring, and applying at a fair has its own tests.
 
 from __future__ import annotations
 
-import threading
 from types import SimpleNamespace
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -24,6 +22,7 @@ from exchange.errors import ConflictError
 from fairs.models import Fair, FairApplication, FairVacancy, Registration
 from fairs.services.participation import fair_application_hire
 from tests import factories
+from tests.concurrency import run_in_threads as run_all
 from tests.fairs.test_participation import make_fair, organization_of, take_part
 from vacancies.models import Application, ApplicationEvent, Vacancy
 
@@ -35,27 +34,7 @@ MAX_CONNECTIONS = 30
 
 
 def run_in_threads(count: int, work) -> list:
-    """Run ``work(i)`` in ``count`` threads released together; returns what each returned or raised."""
-    barrier = threading.Barrier(count)
-    connection_slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
-    results: list = [None] * count
-
-    def run(i: int) -> None:
-        barrier.wait()
-        with connection_slots:
-            try:
-                results[i] = work(i)
-            except Exception as exc:  # the test inspects whatever each thread got
-                results[i] = exc
-            finally:
-                connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    return results
+    return run_all(count, work, max_connections=MAX_CONNECTIONS, timeout=300)
 
 
 def a_fair_with_500_applicants(cast) -> SimpleNamespace:

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.staticfiles import finders
 from django.core.cache import cache
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import Count, Sum
 from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
@@ -733,62 +733,3 @@ def test_home_counters_name_the_fair_running_now(cast):
     assert counters["positions at the job fair now"] == 10
     assert counters["hired at online job fairs"] == 4
     assert built.fair.is_live
-
-
-# --- In a browser: the counters refresh themselves while the fair is live ----------------------
-
-
-@pytest.fixture
-def phone(live_server, monkeypatch):
-    """A phone-sized Chromium page on the live server (Debian's Chromium, as in tests/e2e)."""
-    import os
-    from pathlib import Path
-
-    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
-
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium is missing at {CHROMIUM}")
-        pytest.skip(f"Chromium not installed at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True
-        )
-        page = context.new_page()
-        yield page
-        page.goto("about:blank")  # stop polling
-        browser.close()
-
-
-@pytest.mark.browser
-@pytest.mark.django_db(transaction=True)
-def test_counters_on_the_live_fair_page_refresh_from_the_api(cast, phone, settings, monkeypatch):
-    from playwright.sync_api import expect
-
-    from fairs.templatetags import fair_results as tags
-
-    monkeypatch.setattr(tags, "REFRESH_SECONDS", 1)  # the page polls every second instead of 15
-    settings.FAIR_COUNTERS_CACHE_SECONDS = 0
-    try:
-        built = build_fair(cast)
-        errors = []
-        phone.on("pageerror", lambda error: errors.append(str(error)))
-
-        phone.goto(reverse("fairs:detail", args=[built.fair.pk]))
-        hired = phone.locator('[data-counter="hired"]')
-        expect(hired).to_have_text("4")
-
-        FairVacancy.objects.filter(pk=built.sales.pk).update(positions_filled=3)
-        register(built.fair, name="Browser Late", region_code=REGION_Z, youth=True)
-
-        expect(hired).to_have_text("5", timeout=10_000)
-        expect(phone.locator('[data-counter="registered"]')).to_have_text("7")
-        assert errors == []
-    finally:
-        # This test's ORM calls ran beside Playwright's event loop (a greenlet of its own, with
-        # its own connection): closed here, or the test database could not be dropped at the end.
-        connections.close_all()

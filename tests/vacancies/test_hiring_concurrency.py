@@ -9,13 +9,11 @@ transactions on the same row at the same moment.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connections
 
 from exchange.errors import ConflictError
 from tests import factories
+from tests.concurrency import run_in_threads as run_all
 from vacancies.models import Application, ApplicationEvent, Vacancy
 from vacancies.services.applications import application_hire
 
@@ -25,27 +23,7 @@ MAX_CONNECTIONS = 40
 
 
 def run_in_threads(count: int, work) -> list:
-    """Run ``work(i)`` in ``count`` threads released together; returns what each returned or raised."""
-    barrier = threading.Barrier(count)
-    connection_slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
-    results: list = [None] * count
-
-    def run(i: int) -> None:
-        barrier.wait()
-        with connection_slots:
-            try:
-                results[i] = work(i)
-            except Exception as exc:  # the test inspects whatever each thread got
-                results[i] = exc
-            finally:
-                connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
+    return run_all(count, work, max_connections=MAX_CONNECTIONS, timeout=120)
 
 
 @pytest.mark.django_db(transaction=True)
