@@ -401,6 +401,15 @@ HOME_COUNTERS = [
     "stats.selectors.home_counters",
 ]
 
+# Called in this order by `seeddemo` after the demo users; each takes no arguments, is idempotent
+# and returns the lines the command prints. The statistics come last: they count the others' data.
+DEMO_SEEDERS = [
+    "accounts.services.demo.demo_accounts_seed",
+    "vacancies.services.demo.demo_vacancies_seed",
+    "fairs.services.demo.demo_fairs_seed",
+    "stats.demo.demo_stats_seed",
+]
+
 # Called with user=... before a job seeker's account is deleted, so each app can anonymise what
 # it keeps about them for statistics (see accounts.services.privacy).
 PERSONAL_DATA_ERASERS = [

@@ -1,5 +1,4 @@
 import pytest
-from django.core.management import call_command
 
 from accounts.models import User
 from tests.factories import TEST_PASSWORD
@@ -41,17 +40,6 @@ def test_me_api_returns_the_logged_in_user(api_client, seeker):
     assert response.status_code == 200
     assert response.json()["email"] == seeker.email
     assert response.json()["role"] == "seeker"
-
-
-@pytest.mark.django_db
-def test_seeddemo_twice_creates_no_duplicates():
-    call_command("seeddemo", verbosity=0)
-    count = User.objects.count()
-
-    call_command("seeddemo", verbosity=0)
-
-    assert User.objects.count() == count == 4
-    assert set(User.objects.values_list("role", flat=True)) == {r.value for r in User.Role}
 
 
 @pytest.mark.django_db
