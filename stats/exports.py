@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from exchange.spreadsheets import spreadsheet_safe
 from stats import tables
 from stats.definitions import CHARTS, HEADLINE_KEY
 from stats.selectors import Snapshots
@@ -49,7 +50,7 @@ def workbook(snapshots: Snapshots) -> bytes:
         sheet.append([])
         _header(sheet, header)
         for row in rows:
-            sheet.append([None if value == "" else value for value in row])
+            sheet.append([None if value == "" else spreadsheet_safe(value) for value in row])
         sheet.column_dimensions["B"].width = 40
     out = BytesIO()
     book.save(out)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from exchange.errors import BusinessError
+from exchange.spreadsheets import spreadsheet_safe
 from stats import exports, selectors, services, tables
 from stats.definitions import CHARTS, CHARTS_BY_SLUG, HEADLINE_KEY, SECTIONS, SECTIONS_BY_SLUG, Section
 
@@ -126,7 +127,7 @@ def _csv_response(filename: str, header: list, rows: list[list]) -> HttpResponse
     response.write("\ufeff")
     writer = csv.writer(response)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([spreadsheet_safe(value) for value in row] for row in rows)
     return response
 
 

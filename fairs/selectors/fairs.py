@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -247,3 +248,16 @@ def fair_matching_seekers(*, fair: Fair, limit: int) -> list[tuple[int, int]]:
         .order_by("-updated_at", "user_id")[:limit]
     )
     return [(row["user_id"], row["occupations"]) for row in rows]
+
+
+def fair_status_share_locked(*, fair_id: int) -> str:
+    """The fair's status under a share lock held to the end of the caller's transaction.
+
+    Hires and interview bookings take share locks, which do not wait for each other; the
+    periodic task's status UPDATE waits for them, and one that starts after it reads the new
+    status. So nothing lands after the results were frozen. Django has no FOR SHARE, hence the SQL.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {Fair._meta.db_table} WHERE id = %s FOR SHARE", [fair_id])  # noqa: S608
+        row = cursor.fetchone()
+    return row[0]

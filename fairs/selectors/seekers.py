@@ -306,11 +306,12 @@ def fair_vacancy_apply_panel(*, user: User, fair_vacancy: FairVacancy) -> dict:
         return panel
     registration = registration_get_for_seeker(user=user, fair=fair)
     panel["registration"] = registration
-    if fair.status in (Fair.Status.SCHEDULED, Fair.Status.REGISTRATION):
+    window = live_window(status=fair.status, starts_at=fair.starts_at, ends_at=fair.ends_at)
+    if window == BEFORE:
         panel["problem"] = str(
             _("The fair has not started yet: applications open on %(date)s.") % {"date": format_moment(fair.starts_at)}
         )
-    elif fair.status != Fair.Status.LIVE:
+    elif window == AFTER:
         panel["problem"] = str(
             _("The fair is over: applications closed on %(date)s.") % {"date": format_moment(fair.ends_at)}
         )
@@ -321,6 +322,24 @@ def fair_vacancy_apply_panel(*, user: User, fair_vacancy: FairVacancy) -> dict:
     else:
         panel["can_apply"] = True
     return panel
+
+
+BEFORE, LIVE, AFTER = "before", "live", "after"
+
+
+def live_window(*, status: str, starts_at, ends_at, now=None) -> str:
+    """Where a fair stands for applying: ``before``, ``live`` or ``after`` its live window.
+
+    Live means the status says so *and* the clock agrees: the periodic task moves the status
+    within a minute of the times (or later if the worker was down), and the window must not
+    stay open past ``ends_at`` meanwhile.
+    """
+    now = now or timezone.now()
+    if status in (Fair.Status.SCHEDULED, Fair.Status.REGISTRATION) or now < starts_at:
+        return BEFORE
+    if status != Fair.Status.LIVE or now >= ends_at:
+        return AFTER
+    return LIVE
 
 
 def screening_questions(raw: list | None) -> list[str]:

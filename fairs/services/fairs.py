@@ -279,7 +279,8 @@ def fair_update(*, fair: Fair, by: User, **fields) -> Fair:
 
     Locks the fair's row. ``by`` must manage the fair (``can_manage_fair``), and staff keep it a
     regional fair of their region. Once a status is reached its time cannot move, and once
-    registration opens the audience is fixed (409 ``fair_field_frozen`` naming the fields);
+    registration opens the audience is fixed, and so is the start once a seeker registered (their
+    age was checked on it) (409 ``fair_field_frozen`` naming the fields);
     sending a frozen field's current value is fine. Raises BusinessError("invalid") like
     ``fair_create``; writes nothing then.
     """
@@ -299,6 +300,12 @@ def fair_update(*, fair: Fair, by: User, **fields) -> Fair:
             "status": locked.get_status_display()
         }
         raise ConflictError("fair_field_frozen", message, fields={name: [message] for name in frozen})
+    # Seekers were admitted by their age on the first day: once anyone registered, that day stays.
+    if "starts_at" in changed and locked.status == Status.REGISTRATION and locked.registrations.exists():
+        message = gettext(
+            "Job seekers have registered, admitted by their age on this first day: the start can no longer move."
+        )
+        raise ConflictError("fair_field_frozen", message, fields={"starts_at": [message]})
 
     merged = {**current, **{k: v for k, v in changed.items() if k != "audience_regions"}}
     _validate(merged, creating=False)

@@ -16,7 +16,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +26,7 @@ from accounts.models import Organization, StaffAssignment, User
 from exchange.errors import BusinessError, ConflictError
 from fairs.models import Fair, FairApplication, FairVacancy, InterviewSlot, Participation, SlotBooking
 from fairs.selectors.access import can_manage_fair
+from fairs.selectors.fairs import fair_status_share_locked
 from fairs.selectors.participation import (
     HIRING_STATUSES,
     apply_refusal,
@@ -156,7 +157,14 @@ def participation_apply(*, fair: Fair, organization: Organization, by: User, not
         raise refusal
 
     with transaction.atomic():
-        existing = Participation.objects.select_for_update().filter(fair=fair, organization=organization).first()
+        # order_by: the default ordering joins the fair and the organization, which FOR UPDATE
+        # would lock too (the fair row is share-locked by every hire).
+        existing = (
+            Participation.objects.select_for_update(of=("self",))
+            .filter(fair=fair, organization=organization)
+            .order_by("pk")
+            .first()
+        )
         if existing is not None and existing.status != Participation.Status.WITHDRAWN:
             if existing.status == Participation.Status.DECLINED:
                 raise ConflictError(
@@ -254,7 +262,7 @@ def participation_withdraw(*, participation: Participation, by: User) -> Partici
     """
     _require_member(by, participation.organization_id)
     with transaction.atomic():
-        locked = Participation.objects.select_for_update().select_related("fair").get(pk=participation.pk)
+        locked = Participation.objects.select_for_update(of=("self",)).select_related("fair").get(pk=participation.pk)
         if locked.status not in (Participation.Status.PENDING, Participation.Status.APPROVED):
             raise ConflictError("participation_not_active", _("This participation is not active."))
         if locked.fair.status not in _WITHDRAWABLE_STATUSES:
@@ -543,19 +551,6 @@ def fair_application_book(*, fair_application: FairApplication, slot: InterviewS
     return seeker_services.slot_book(slot=slot, seeker=application.seeker, by=by, fair_application=fair_application)
 
 
-def _share_lock_fair_status(fair_id: int) -> str:
-    """The fair's status under a share lock held to the end of the transaction.
-
-    Hires take share locks, which do not wait for each other; the periodic task's status UPDATE
-    waits for them, and a hire that starts after it reads the new status. So no hire lands after
-    the results were frozen. Django has no FOR SHARE, hence the SQL.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status FROM {Fair._meta.db_table} WHERE id = %s FOR SHARE", [fair_id])  # noqa: S608
-        row = cursor.fetchone()
-    return row[0]
-
-
 def fair_application_hire(*, fair_application: FairApplication, by: User) -> FairApplication:
     """Hire a candidate who applied at the fair, within the positions offered there.
 
@@ -575,7 +570,7 @@ def fair_application_hire(*, fair_application: FairApplication, by: User) -> Fai
     # The vacancy's organization is the participation's (fair_vacancy_add checks it).
     _require_member(by, fair_vacancy.vacancy.organization_id)
     with transaction.atomic():
-        status = _share_lock_fair_status(fair_application.fair_id)
+        status = fair_status_share_locked(fair_id=fair_application.fair_id)
         if status == Fair.Status.RESULTS:
             raise ConflictError(
                 "fair_results_published", _("The results of this fair are published: hires through it are over.")

@@ -1,10 +1,11 @@
 """Writes for the seekers' side of a fair: registering, applying, booking and cancelling interviews.
 
-Lock order, wherever more than one row is locked: the seeker's ``User`` row (booking only), their
-``Registration`` for the fair, the ``InterviewSlot``, the ``SlotBooking``, then (through the
-vacancies services) the ``Application``. Hiring at the fair (``fairs.services.participation``)
-locks the fair vacancy, the vacancy and the application, none of which is locked here before an
-application, so the two never wait on each other in a circle.
+Lock order, wherever more than one row is locked: the fair (a share lock, booking only), the
+seeker's ``User`` row (booking only), their ``Registration`` for the fair, the ``InterviewSlot``,
+the ``SlotBooking``, then (through the vacancies services) the ``Application``. Hiring at the
+fair (``fairs.services.participation``) takes the same share lock, then locks the fair vacancy,
+the vacancy and the application, none of which is locked here before an application, so the
+two never wait on each other in a circle.
 
 Applying takes no lock at all: it is the hot path when a fair opens (thousands of seekers at
 once, all on the same fair vacancies), and nothing it checks needs one. Positions are only
@@ -22,7 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from exchange.errors import BusinessError, ConflictError
 from fairs.models import Fair, FairApplication, FairVacancy, InterviewSlot, Participation, Registration, SlotBooking
+from fairs.selectors.fairs import fair_status_share_locked
 from fairs.selectors.seekers import (
+    AFTER,
+    BEFORE,
     BOOKING_STATUSES,
     CLOSED_APPLICATION_STATUSES,
     REGISTRATION_STATUSES,
@@ -30,6 +34,7 @@ from fairs.selectors.seekers import (
     fair_admission,
     fair_eligibility,
     format_moment,
+    live_window,
     registration_closed_message,
     screening_questions,
     seeker_profile_for_fairs,
@@ -191,14 +196,16 @@ def fair_apply(
         )
         .get()
     )
-    status = current["fair__status"]
-    if status in (Fair.Status.SCHEDULED, Fair.Status.REGISTRATION):
+    window = live_window(
+        status=current["fair__status"], starts_at=current["fair__starts_at"], ends_at=current["fair__ends_at"]
+    )
+    if window == BEFORE:
         raise ConflictError(
             "fair_not_started",
             _("The fair has not started yet: applications open on %(date)s.")
             % {"date": format_moment(current["fair__starts_at"])},
         )
-    if status != Fair.Status.LIVE:
+    if window == AFTER:
         raise ConflictError(
             "fair_over",
             _("The fair is over: applications closed on %(date)s.") % {"date": format_moment(current["fair__ends_at"])},
@@ -298,11 +305,16 @@ def slot_book(
     actor = _booking_actor(by=by, seeker=seeker, organization_id=slot.participation.organization_id)
     now = timezone.now()
     with transaction.atomic():
+        # Read under a share lock, like hires: a booking cannot land after the results froze.
+        fair_status_share_locked(fair_id=slot.fair_id)
         # The seeker's own row serialises all their bookings, in every fair, so two overlapping
         # ones (even in two fairs at once) cannot both pass the overlap check below.
         User.objects.select_for_update().filter(pk=seeker.pk).values_list("pk", flat=True).first()
         registration = (
-            Registration.objects.select_for_update().filter(fair_id=slot.fair_id, seeker_id=seeker.pk).first()
+            Registration.objects.select_for_update(of=("self",))
+            .filter(fair_id=slot.fair_id, seeker_id=seeker.pk)
+            .order_by("pk")
+            .first()
         )
         if registration is None:
             if actor == EMPLOYER:
@@ -380,7 +392,10 @@ def booking_cancel(*, booking: SlotBooking, by: User) -> SlotBooking:
     now = timezone.now()
     with transaction.atomic():
         # Taken only for their locks, in slot_book's order (see the module's docstring).
-        Registration.objects.select_for_update().filter(fair_id=slot.fair_id, seeker_id=booking.seeker_id).first()
+        # order_by: Registration's default ordering joins the fair, which FOR UPDATE would lock.
+        Registration.objects.select_for_update(of=("self",)).filter(
+            fair_id=slot.fair_id, seeker_id=booking.seeker_id
+        ).order_by("pk").first()
         InterviewSlot.objects.select_for_update().only("pk").get(pk=slot.pk)
         locked = SlotBooking.objects.select_for_update().get(pk=booking.pk)
         if locked.status != SlotBooking.Status.BOOKED:

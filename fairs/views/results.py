@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from exchange.spreadsheets import spreadsheet_safe
 from fairs.models import Fair
 from fairs.selectors import results as selectors
 from fairs.selectors.access import fair_get_public
@@ -126,16 +127,6 @@ def fair_results_page(request, fair_id: int):
 
 _NOT_STARTED = (Fair.Status.SCHEDULED, Fair.Status.REGISTRATION)
 
-# Characters that make a spreadsheet read a cell as a formula: an employer's name is typed by
-# the employer, so it is defused before it reaches Excel (CSV injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
-
 
 def _csv_response(header: list[str], rows: list[dict], filename: str) -> HttpResponse:
     """UTF-8 with a byte order mark, so Excel opens Cyrillic and Kazakh names correctly; the
@@ -143,7 +134,7 @@ def _csv_response(header: list[str], rows: list[dict], filename: str) -> HttpRes
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header, restval="", lineterminator="\r\n")
     writer.writeheader()
-    writer.writerows([{key: _cell(value) for key, value in row.items()} for row in rows])
+    writer.writerows([{key: spreadsheet_safe(value) for key, value in row.items()} for row in rows])
     response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from catalog.models import Region
 from exchange.errors import BusinessError, ConflictError
-from fairs.models import Fair
+from fairs.models import Fair, Registration
 from fairs.services import fairs as services
 from tests import factories
 
@@ -234,6 +234,20 @@ def test_once_registration_opens_the_audience_and_its_opening_are_fixed(cast):
     assert set(refused.value.fields) == {"max_age", "registration_opens_at"}
     fair.refresh_from_db()
     assert (fair.max_age, fair.title) == (35, "Spring job fair"), "nothing is written"
+
+
+def test_the_start_moves_during_registration_only_until_someone_registers(cast):
+    fair = make_fair(status=Status.REGISTRATION, max_age=35)
+    moved = services.fair_update(fair=fair, by=cast.admin, starts_at=fair.starts_at + DAY)
+    Registration.objects.create(fair=fair, seeker=cast.seeker_a, age_at_start=25, is_youth=True)
+
+    with pytest.raises(ConflictError) as refused:
+        services.fair_update(fair=fair, by=cast.admin, starts_at=moved.starts_at + DAY)
+
+    assert refused.value.code == "fair_field_frozen"
+    assert set(refused.value.fields) == {"starts_at"}
+    fair.refresh_from_db()
+    assert fair.starts_at == moved.starts_at
 
 
 def test_a_frozen_field_sent_with_its_current_value_is_accepted(cast):

@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from accounts.models import SeekerProfile, User
 from exchange.errors import BusinessError, ConflictError
 from fairs.models import Fair, FairApplication, FairVacancy, InterviewSlot, Participation, Registration, SlotBooking
+from fairs.selectors.seekers import fair_vacancy_apply_panel
 from fairs.services.seekers import booking_cancel, fair_apply, fair_register, registration_cancel, slot_book
 from tests import factories
 from vacancies.models import Application
@@ -273,6 +274,22 @@ def test_applications_outside_the_live_window_are_refused_with_a_clear_message(c
     assert error.message.startswith(words)
     assert str(timezone.localtime(fair.starts_at if code == "fair_not_started" else fair.ends_at).year) in error.message
     assert not Application.objects.exists()
+
+
+def test_applications_after_the_end_are_refused_even_before_the_periodic_task_closes_the_fair(cast):
+    # The status still says live (the task runs once a minute, or the worker is down): the
+    # clock decides, in the service and on the page.
+    fair = make_fair(status=Fair.Status.LIVE)
+    Fair.objects.filter(pk=fair.pk).update(ends_at=timezone.now() - datetime.timedelta(minutes=1))
+    fair_vacancy = offer(take_part(fair, cast.employer_a))
+    register(fair, cast.seeker_a)
+
+    error = error_of(lambda: fair_apply(fair_vacancy=fair_vacancy, seeker=cast.seeker_a, answers=[]))
+
+    assert (error.code, error.status_code) == ("fair_over", 409)
+    assert not Application.objects.exists()
+    panel = fair_vacancy_apply_panel(fair_vacancy=FairVacancy.objects.get(pk=fair_vacancy.pk), user=cast.seeker_a)
+    assert not panel["can_apply"]
 
 
 def test_only_registered_seekers_apply(cast, live):

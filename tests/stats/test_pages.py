@@ -306,3 +306,20 @@ def test_home_counters_come_from_the_last_refresh(world):
 
 def test_home_counters_are_empty_before_the_first_refresh(catalog):
     assert home_counters() == []
+
+
+def test_a_title_that_looks_like_a_formula_is_defused_in_the_csv_and_the_workbook(world, client, cast):
+    from fairs.models import Fair
+
+    Fair.objects.update(title='=HYPERLINK("http://evil.example","x")')
+    stats_refresh()
+
+    body = client.get(reverse("stats:chart-csv", args=["fairs-monthly"])).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in body
+    assert not any(cell.startswith("=") for row in csv.reader(io.StringIO(body)) for cell in row)
+
+    client.force_login(cast.admin)
+    book = load_workbook(io.BytesIO(client.get(reverse("stats:export")).content))
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    assert any(str(cell.value).startswith("'=HYPERLINK") for cell in cells)

@@ -73,7 +73,10 @@ def referral_create(*, staff: User, vacancy: Vacancy, seeker: User) -> Referral:
 
     today = timezone.localdate()
     with transaction.atomic():
-        quota = ReferralQuota.objects.select_for_update().filter(region_id=region_id, year=today.year).first()
+        # of=self: the default ordering joins the region, which FOR UPDATE would lock as well.
+        quota = (
+            ReferralQuota.objects.select_for_update(of=("self",)).filter(region_id=region_id, year=today.year).first()
+        )
         if quota is None:
             raise BusinessError(
                 "no_referral_quota",
@@ -158,7 +161,7 @@ def referral_quota_set(*, region: Region, year: int, limit: int, by: User) -> Re
         raise BusinessError("invalid", _("Some fields are not valid."), fields=errors)
 
     with transaction.atomic():
-        quota = ReferralQuota.objects.select_for_update().filter(region=region, year=year).first()
+        quota = ReferralQuota.objects.select_for_update(of=("self",)).filter(region=region, year=year).first()
         if quota is None:
             try:
                 with transaction.atomic():
