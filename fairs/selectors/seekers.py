@@ -330,12 +330,13 @@ BEFORE, LIVE, AFTER = "before", "live", "after"
 def live_window(*, status: str, starts_at, ends_at, now=None) -> str:
     """Where a fair stands for applying: ``before``, ``live`` or ``after`` its live window.
 
-    Live means the status says so *and* the clock agrees: the periodic task moves the status
-    within a minute of the times (or later if the worker was down), and the window must not
-    stay open past ``ends_at`` meanwhile.
+    Live means the status says so and ``ends_at`` has not passed: the periodic task moves the
+    status within a minute of the times (or later if the worker was down), and the window must
+    not stay open past the end meanwhile. The opening goes by the status alone: the task opens
+    a fair only once ``starts_at`` has come.
     """
     now = now or timezone.now()
-    if status in (Fair.Status.SCHEDULED, Fair.Status.REGISTRATION) or now < starts_at:
+    if status in (Fair.Status.SCHEDULED, Fair.Status.REGISTRATION):
         return BEFORE
     if status != Fair.Status.LIVE or now >= ends_at:
         return AFTER
