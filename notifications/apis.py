@@ -14,29 +14,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from exchange.pagination import KeysetPagination
+from exchange.schema import errors
 from notifications import selectors
 from notifications.models import Frequency, Kind, Notification
 from notifications.rendering import render_notification
 from notifications.services.inbox import notification_mark_read, notifications_mark_all_read
 from notifications.services.preferences import notification_preferences_update
-
-ERROR = inline_serializer(
-    "NotificationsApiError",
-    {
-        "error": inline_serializer(
-            "NotificationsApiErrorBody",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-            },
-        )
-    },
-)
-
-
-def errors(*codes: int) -> dict:
-    return dict.fromkeys(codes, ERROR)
 
 
 class NotificationSerializer(serializers.ModelSerializer):

@@ -11,12 +11,13 @@ Before the first refresh, ``refreshed_at`` is null and ``rows`` empty.
 from __future__ import annotations
 
 from django.urls import path, reverse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from exchange.schema import errors
 from stats import selectors, services, tables
 from stats.definitions import (
     CHARTS,
@@ -35,20 +36,6 @@ from stats.definitions import (
 from stats.models import StatRefresh
 
 TAGS = ["statistics"]
-
-ERROR = inline_serializer(
-    "StatsApiError",
-    {
-        "error": inline_serializer(
-            "StatsApiErrorBody",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-            },
-        )
-    },
-)
 
 
 def _value_field(column: Column) -> serializers.Field:
@@ -234,7 +221,7 @@ class RefreshApi(APIView):
     @extend_schema(
         summary="The latest statistics refresh (administrators)",
         tags=TAGS,
-        responses={200: StatsRefreshSerializer(allow_null=True), **dict.fromkeys((401, 403), ERROR)},
+        responses={200: StatsRefreshSerializer(allow_null=True), **errors(401, 403)},
     )
     def get(self, request):
         selectors.require_stats_admin(request.user)
@@ -249,7 +236,7 @@ class RefreshApi(APIView):
         ),
         tags=TAGS,
         request=None,
-        responses={202: StatsRefreshQueuedSerializer, **dict.fromkeys((401, 403), ERROR)},
+        responses={202: StatsRefreshQueuedSerializer, **errors(401, 403)},
     )
     def post(self, request):
         selectors.require_stats_admin(request.user)

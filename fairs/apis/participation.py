@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from exchange.schema import errors
 from fairs.apis import seekers as seekers_apis
 from fairs.models import FairApplication, FairVacancy, InterviewSlot, Participation, SlotBooking
 from fairs.selectors import participation as selectors
@@ -31,25 +32,6 @@ from fairs.selectors.access import (
 )
 from fairs.services import participation as services
 from vacancies.models import Application
-
-ERROR = inline_serializer(
-    "FairParticipationApiError",
-    {
-        "error": inline_serializer(
-            "FairParticipationApiErrorBody",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-            },
-        )
-    },
-)
-
-
-def errors(*codes: int) -> dict:
-    return dict.fromkeys(codes, ERROR)
-
 
 # --- Serializers --------------------------------------------------------------------------------
 

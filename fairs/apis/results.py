@@ -8,29 +8,16 @@ names are those of employers, whose pages are public. Thin, like the pages: the 
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from exchange.schema import errors
 from fairs.models import Fair
 from fairs.selectors import results as selectors
 from fairs.selectors.access import fair_get_public
-
-ERROR = inline_serializer(
-    "FairResultsApiError",
-    {
-        "error": inline_serializer(
-            "FairResultsApiErrorBody",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-            },
-        )
-    },
-)
 
 
 class FairCountersSerializer(serializers.Serializer):
@@ -125,7 +112,7 @@ class FairCountersApi(APIView):
     @extend_schema(
         summary="Live counters of a fair (public)",
         description="Cached for a few seconds. The fair page polls this every 15 seconds while the fair is live.",
-        responses={200: FairCountersSerializer, 404: ERROR},
+        responses={200: FairCountersSerializer, **errors(404)},
     )
     def get(self, request, fair_id: int):
         fair = fair_get_public(fair_id=fair_id)
@@ -144,7 +131,7 @@ class FairResultsApi(APIView):
             "Once the fair's results are published these are the frozen figures; before that the live "
             "figures, with provisional true. Aggregates only: no person is ever listed."
         ),
-        responses={200: FairResultsSerializer, 404: ERROR},
+        responses={200: FairResultsSerializer, **errors(404)},
     )
     def get(self, request, fair_id: int):
         fair = fair_get_public(fair_id=fair_id)

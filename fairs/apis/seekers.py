@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from exchange.errors import BusinessError
 from exchange.pagination import PageNumberPagination
+from exchange.schema import errors
 from fairs.models import FairVacancy, InterviewSlot
 from fairs.selectors import seekers as selectors
 from fairs.selectors.access import (
@@ -28,25 +29,6 @@ from fairs.selectors.access import (
 )
 from fairs.services import seekers as services
 from vacancies.services.applications import COVER_LETTER_MAX_LENGTH
-
-ERROR = inline_serializer(
-    "FairSeekersApiError",
-    {
-        "error": inline_serializer(
-            "FairSeekersApiErrorBody",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-            },
-        )
-    },
-)
-
-
-def errors(*codes: int) -> dict:
-    return dict.fromkeys(codes, ERROR)
-
 
 # --- Serializers ------------------------------------------------------------------------------
 

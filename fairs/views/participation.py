@@ -136,6 +136,19 @@ def _detail_context(request, participation: Participation, **forms) -> dict:
     return context
 
 
+def _detail_action(request, participation: Participation, action, done: str):
+    """Run ``action`` (a service call) from a button of the participation page: back to the page
+    with ``done`` on success, or the page again with the business error and its status."""
+    try:
+        action()
+    except BusinessError as error:
+        context = _detail_context(request, participation)
+        context["action_error"] = error.message
+        return render(request, "fairs/participation_detail.html", context, status=error.status_code)
+    messages.success(request, done)
+    return redirect("fairs:participation", participation.pk)
+
+
 @login_required
 def participation_detail(request, participation_id: int):
     """The participation: for the employer, its fair vacancies and slots to manage; for the fair's
@@ -148,14 +161,12 @@ def participation_detail(request, participation_id: int):
 @require_POST
 def participation_withdraw(request, participation_id: int):
     participation = participation_get_for_employer(user=request.user, participation_id=participation_id)
-    try:
-        services.participation_withdraw(participation=participation, by=request.user)
-    except BusinessError as error:
-        context = _detail_context(request, participation)
-        context["action_error"] = error.message
-        return render(request, "fairs/participation_detail.html", context, status=error.status_code)
-    messages.success(request, _("Your organization withdrew from the fair."))
-    return redirect("fairs:participation", participation.pk)
+    return _detail_action(
+        request,
+        participation,
+        lambda: services.participation_withdraw(participation=participation, by=request.user),
+        _("Your organization withdrew from the fair."),
+    )
 
 
 @login_required
@@ -261,14 +272,12 @@ def fair_vacancy_edit(request, fair_vacancy_id: int):
 @require_POST
 def fair_vacancy_remove(request, fair_vacancy_id: int):
     fair_vacancy = fair_vacancy_get_for_employer(user=request.user, fair_vacancy_id=fair_vacancy_id)
-    try:
-        services.fair_vacancy_remove(fair_vacancy=fair_vacancy, by=request.user)
-    except BusinessError as error:
-        context = _detail_context(request, fair_vacancy.participation)
-        context["action_error"] = error.message
-        return render(request, "fairs/participation_detail.html", context, status=error.status_code)
-    messages.success(request, _("The vacancy was taken off the fair."))
-    return redirect("fairs:participation", fair_vacancy.participation_id)
+    return _detail_action(
+        request,
+        fair_vacancy.participation,
+        lambda: services.fair_vacancy_remove(fair_vacancy=fair_vacancy, by=request.user),
+        _("The vacancy was taken off the fair."),
+    )
 
 
 # --- Interview slots ----------------------------------------------------------------------------
@@ -313,14 +322,12 @@ def slot_add(request, participation_id: int):
 @require_POST
 def slot_delete(request, slot_id: int):
     slot = slot_get_for_employer(user=request.user, slot_id=slot_id)
-    try:
-        services.slot_delete(slot=slot, by=request.user)
-    except BusinessError as error:
-        context = _detail_context(request, slot.participation)
-        context["action_error"] = error.message
-        return render(request, "fairs/participation_detail.html", context, status=error.status_code)
-    messages.success(request, _("The interview slot was deleted."))
-    return redirect("fairs:participation", slot.participation_id)
+    return _detail_action(
+        request,
+        slot.participation,
+        lambda: services.slot_delete(slot=slot, by=request.user),
+        _("The interview slot was deleted."),
+    )
 
 
 # --- Screening ----------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,30 +20,13 @@ from rest_framework.views import APIView
 from accounts.models import SeekerProfile
 from catalog.models import Region
 from exchange.pagination import KeysetPagination, PageNumberPagination
+from exchange.schema import errors
 from vacancies.models import Application, Invitation
 from vacancies.selectors import applications as selectors
 from vacancies.selectors.referrals import referral_is_overdue
 from vacancies.services import applications as services
 
 # --- Shared pieces ----------------------------------------------------------------------------
-
-ERROR = inline_serializer(
-    "ApplicationsApiError",
-    {
-        "error": inline_serializer(
-            "ApplicationsApiErrorBody",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-            },
-        )
-    },
-)
-
-
-def errors(*codes: int) -> dict:
-    return dict.fromkeys(codes, ERROR)
 
 
 _ROLE_ACTORS = {"seeker": "seeker", "employer": "employer", "centre_staff": "staff", "admin": "admin"}

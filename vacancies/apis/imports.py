@@ -8,33 +8,16 @@ progress and bad rows. The same selectors and services as the web pages.
 from __future__ import annotations
 
 from django.urls import path, reverse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from exchange.schema import errors
 from vacancies.models import ImportJob
 from vacancies.selectors import imports as selectors
 from vacancies.services import imports as services
-
-ERROR = inline_serializer(
-    "ImportsApiError",
-    {
-        "error": inline_serializer(
-            "ImportsApiErrorBody",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-            },
-        )
-    },
-)
-
-
-def errors(*codes: int) -> dict:
-    return dict.fromkeys(codes, ERROR)
 
 
 class ImportOrganizationSerializer(serializers.Serializer):

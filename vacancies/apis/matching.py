@@ -19,29 +19,11 @@ from rest_framework.views import APIView
 
 from accounts.selectors.seekers import seeker_iin_for_viewer
 from exchange.pagination import PageNumberPagination
+from exchange.schema import errors
 from vacancies.forms.matching import saved_search_params
 from vacancies.models import SavedSearch
 from vacancies.selectors import matching as selectors
 from vacancies.services import matching as services
-
-ERROR = inline_serializer(
-    "MatchingApiError",
-    {
-        "error": inline_serializer(
-            "MatchingApiErrorBody",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-            },
-        )
-    },
-)
-
-
-def errors(*codes: int) -> dict:
-    return dict.fromkeys(codes, ERROR)
-
 
 # --- Matching lists ---------------------------------------------------------------------------
 

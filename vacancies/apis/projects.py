@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import SAFE_METHODS, AllowAny, BasePermission
 from rest_framework.response import Response
@@ -17,27 +17,10 @@ from rest_framework.views import APIView
 
 from accounts.models import Organization
 from catalog.models import Region
+from exchange.schema import errors
 from vacancies.models import NationalProgramme, NationalProject
 from vacancies.selectors import projects as selectors
 from vacancies.services import projects as services
-
-ERROR = inline_serializer(
-    "ProjectsApiError",
-    {
-        "error": inline_serializer(
-            "ProjectsApiErrorBody",
-            {
-                "code": serializers.CharField(),
-                "message": serializers.CharField(),
-                "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
-            },
-        )
-    },
-)
-
-
-def errors(*codes: int) -> dict:
-    return dict.fromkeys(codes, ERROR)
 
 
 class ReadAnyoneWriteAdministrators(BasePermission):
