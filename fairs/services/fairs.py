@@ -25,7 +25,14 @@ often or on how many workers the task runs, each person gets each reminder once)
 - ``ends_soon``: within a day before the end, to registered seekers and approved employers.
 
 The two "within a day" reminders are sent by every run during their day to whoever has not had
-them yet (someone who registers that day too); the others are part of their step.
+them yet (someone who registers that day too); the others are part of their step. Their dedupe
+key names the date they announce (``starts_soon`` the start, ``ends_soon`` the end): the date can
+still move after they went out, and a reminder of the old date must not count as one of the new.
+
+When ``fair_update`` moves the start or the end, the registered seekers and the approved
+employers' members get one ``rescheduled`` notice with the old and the new dates (the other
+reminders keep their keys: the step that sends them has not been taken while their date can
+move, so they go out on the new date by themselves).
 """
 
 from __future__ import annotations
@@ -73,6 +80,8 @@ REMINDER_AHEAD = datetime.timedelta(days=1)
 MIN_AGE_LIMIT = 16
 MAX_AGE_LIMIT = 100
 MAX_DURATION = datetime.timedelta(days=62)
+# The dates people are told: moving either is news to everyone taking part.
+ANNOUNCED_DATES = ("starts_at", "ends_at")
 
 # Fields administrators and centre staff set; status, month and results belong to the services.
 EDITABLE_FIELDS = frozenset(
@@ -283,6 +292,9 @@ def fair_update(*, fair: Fair, by: User, **fields) -> Fair:
     age was checked on it) (409 ``fair_field_frozen`` naming the fields);
     sending a frozen field's current value is fine. Raises BusinessError("invalid") like
     ``fair_create``; writes nothing then.
+
+    A new start or end is told, in the same transaction, to everyone taking part: one
+    ``rescheduled`` notification to each registered seeker and approved employer's member.
     """
     values, regions = _split(fields)
     locked = fair_queryset().select_for_update(of=("self",)).get(pk=fair.pk)
@@ -316,9 +328,12 @@ def fair_update(*, fair: Fair, by: User, **fields) -> Fair:
     locked.month = _month_of(merged)
     if locked.month and Fair.objects.filter(kind=Fair.Kind.NATIONAL, month=locked.month).exclude(pk=locked.pk).exists():
         raise _month_taken_error(locked.month)
+    version = locked.updated_at  # the row as people knew it; save() moves updated_at
     _save(locked)
     if "audience_regions" in changed:
         locked.audience_regions.set(regions)
+    if any(name in changed for name in ANNOUNCED_DATES):
+        _tell_rescheduled(locked, previous=current, version=version)
     return fair_queryset().get(pk=locked.pk)
 
 
@@ -423,16 +438,29 @@ SEEKER = "seeker"
 EMPLOYER = "employer"
 
 
-def reminder_dedupe_key(*, user_id: int, fair_id: int, event: str) -> str:
-    return f"{user_id}{reminder_key_suffix(fair_id=fair_id, event=event)}"
+# The reminders sent ahead of a date that may still move, by the date they announce.
+DATED_EVENTS = {window.event: window.time_field for window in WINDOWS}
 
 
-def reminder_key_suffix(*, fair_id: int, event: str) -> str:
-    return f":fair:{fair_id}:{event}"
+def _key_moment(moment: datetime.datetime, *, precise: bool = False) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%S%fZ" if precise else "%Y%m%dT%H%M%SZ")
 
 
-def _reminders(fair: Fair, event: str, role: str, user_ids: Iterable[int], **extra) -> list[NewNotification]:
-    data = {
+def reminder_key_suffix(*, fair: Fair, event: str) -> str:
+    """The dedupe key of ``event`` of ``fair`` without the user id in front. A reminder of a date
+    (``DATED_EVENTS``) names that date, so once the date moves it is due again, once."""
+    suffix = f":fair:{fair.pk}:{event}"
+    if event in DATED_EVENTS:
+        suffix += f":{_key_moment(getattr(fair, DATED_EVENTS[event]))}"
+    return suffix
+
+
+def reminder_dedupe_key(*, user_id: int, fair: Fair, event: str) -> str:
+    return f"{user_id}{reminder_key_suffix(fair=fair, event=event)}"
+
+
+def _fair_facts(fair: Fair, event: str, role: str) -> dict:
+    return {
         "event": event,
         "role": role,
         "fair_id": fair.pk,
@@ -441,8 +469,11 @@ def _reminders(fair: Fair, event: str, role: str, user_ids: Iterable[int], **ext
         "starts_at": fair.starts_at.isoformat(),
         "ends_at": fair.ends_at.isoformat(),
         "results_at": fair.results_at.isoformat(),
-        **extra,
     }
+
+
+def _reminders(fair: Fair, event: str, role: str, user_ids: Iterable[int], **extra) -> list[NewNotification]:
+    data = {**_fair_facts(fair, event, role), **extra}
     return [
         NewNotification(
             recipient_id=user_id,
@@ -450,7 +481,7 @@ def _reminders(fair: Fair, event: str, role: str, user_ids: Iterable[int], **ext
             subject=f"fair:{fair.pk}",
             data=data,
             url=fair.get_absolute_url(),
-            dedupe_key=reminder_dedupe_key(user_id=user_id, fair_id=fair.pk, event=event),
+            dedupe_key=reminder_dedupe_key(user_id=user_id, fair=fair, event=event),
         )
         for user_id in user_ids
     ]
@@ -459,9 +490,39 @@ def _reminders(fair: Fair, event: str, role: str, user_ids: Iterable[int], **ext
 def _remind_people(fair: Fair, event: str, *, only_new: bool = False) -> int:
     """``event`` to the registered seekers and the approved employers' members; with
     ``only_new``, read only those who have not had it (the windows run every minute)."""
-    suffix = reminder_key_suffix(fair_id=fair.pk, event=event) if only_new else None
+    suffix = reminder_key_suffix(fair=fair, event=event) if only_new else None
     items = _reminders(fair, event, SEEKER, fair_registered_seeker_ids(fair=fair, not_notified=suffix))
     items += _reminders(fair, event, EMPLOYER, fair_employer_member_ids(fair=fair, not_notified=suffix))
+    return notifications_create_bulk(items=items) if items else 0
+
+
+def _tell_rescheduled(fair: Fair, *, previous: dict, version: datetime.datetime) -> int:
+    """One ``rescheduled`` notification to each registered seeker and approved employer's member
+    of ``fair``, whose start or end has just moved from ``previous``; in the caller's transaction.
+
+    The notification templates word it from the old and new dates, in the reader's language. The
+    dedupe key names the change by ``version``, the fair's ``updated_at`` before it: the same
+    change is never told twice, and a later change (even back to earlier dates) is news again.
+    """
+    seekers = fair_registered_seeker_ids(fair=fair)
+    employers = fair_employer_member_ids(fair=fair)
+    facts = {
+        "previous_starts_at": previous["starts_at"].isoformat(),
+        "previous_ends_at": previous["ends_at"].isoformat(),
+    }
+    items = []
+    for role, user_ids in ((SEEKER, seekers), (EMPLOYER, employers)):
+        for user_id in user_ids:
+            items.append(
+                NewNotification(
+                    recipient_id=user_id,
+                    kind=Kind.FAIR,
+                    subject=f"fair:{fair.pk}",
+                    data={**_fair_facts(fair, "rescheduled", role), **facts},
+                    url=fair.get_absolute_url(),
+                    dedupe_key=f"{user_id}:fair:{fair.pk}:rescheduled:{_key_moment(version, precise=True)}",
+                )
+            )
     return notifications_create_bulk(items=items) if items else 0
 
 

@@ -68,9 +68,9 @@ def run_periodic_tasks(*tasks, times: int = 2) -> None:
 def reminders(fair: Fair) -> dict[str, Counter]:
     """Per reminder, how many notifications each user got."""
     counts = {event: Counter() for event in REMINDERS}
-    for key, user_id in Notification.objects.filter(kind=Kind.FAIR).values_list("dedupe_key", "recipient_id"):
-        prefix, _, event = key.rpartition(":")
-        if prefix.endswith(f":fair:{fair.pk}") and event in counts:
+    rows = Notification.objects.filter(kind=Kind.FAIR, subject=f"fair:{fair.pk}")
+    for event, user_id in rows.values_list("data__event", "recipient_id"):
+        if event in counts:
             counts[event][user_id] += 1
     return counts
 

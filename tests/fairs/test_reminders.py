@@ -56,8 +56,9 @@ def consenting_seeker(name: str, **profile) -> User:
 
 
 def sent(fair: Fair, event: str) -> Counter:
-    """How many notifications each user got for ``event`` of ``fair``."""
-    rows = Notification.objects.filter(kind=Kind.FAIR, dedupe_key__endswith=f":fair:{fair.pk}:{event}")
+    """How many notifications each user got for ``event`` of ``fair`` (read from the rows' data:
+    the keys of the reminders of a date end with that date)."""
+    rows = Notification.objects.filter(kind=Kind.FAIR, subject=f"fair:{fair.pk}", data__event=event)
     return Counter(rows.values_list("recipient_id", flat=True))
 
 

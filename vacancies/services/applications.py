@@ -11,14 +11,16 @@ never deadlock on each other.
 
 from __future__ import annotations
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, SeekerProfile, User
+from accounts.models import Education, LanguageSkill, Membership, SeekerProfile, User, WorkExperience
 from accounts.validators import mask_iin
 from exchange.errors import BusinessError, ConflictError
 from notifications.models import Kind
@@ -92,12 +94,87 @@ def is_member_of(user: User, organization_id: int) -> bool:
 # --- CV snapshot ------------------------------------------------------------------------------
 
 
+# The interface languages a snapshot keeps catalog names in.
+SNAPSHOT_LANGUAGES = ("en", "ru", "kk")
+
+
 def _names(entry, prefix: str = "name") -> dict:
     """A catalog row as it reads in every interface language, so the snapshot shows in each."""
     return {
         "code": entry.code,
-        "name": {language: getattr(entry, f"{prefix}_{language}", "") for language in ("en", "ru", "kk")},
+        "name": {language: getattr(entry, f"{prefix}_{language}", "") for language in SNAPSHOT_LANGUAGES},
     }
+
+
+def _catalog_columns(path: str, prefix: str = "name", *, key: str = "") -> dict[str, str]:
+    """``JSONObject`` arguments reading the catalog row at ``path`` for ``_catalog_names``: its code
+    and its names in each language, under keys starting with ``key``."""
+    return {
+        f"{key}code": f"{path}__code",
+        **{f"{key}{language}": f"{path}__{prefix}_{language}" for language in SNAPSHOT_LANGUAGES},
+    }
+
+
+def _catalog_names(row: dict, *, key: str = "") -> dict | None:
+    """What ``_names`` makes of the catalog row ``_catalog_columns`` read; None for no row."""
+    if row[f"{key}code"] is None:
+        return None
+    return {"code": row[f"{key}code"], "name": {language: row[f"{key}{language}"] for language in SNAPSHOT_LANGUAGES}}
+
+
+def _rows(queryset, **columns) -> ArraySubquery:
+    """The rows of ``queryset``, in its order, as a list of JSON objects of ``columns``."""
+    return ArraySubquery(queryset.values(row=JSONObject(**columns)))
+
+
+def _cv_lists(profile: SeekerProfile) -> dict:
+    """Everything the CV lists (occupations, employment types, schedules, skills, languages,
+    education, experience), in one query: an ``ARRAY(SELECT ...)`` per list, each in the order
+    the CV shows it. One statement also reads every list at one moment, while the seeker may be
+    editing the CV."""
+
+    def chosen(name: str, *order: str, prefix: str = "name") -> ArraySubquery:
+        """The catalog rows of the many-to-many field ``name``, read through its link table."""
+        field = SeekerProfile._meta.get_field(name)
+        target = field.m2m_reverse_field_name()
+        links = field.remote_field.through.objects.filter(**{field.m2m_field_name(): OuterRef("pk")})
+        return _rows(links.order_by(*(f"{target}__{column}" for column in order)), **_catalog_columns(target, prefix))
+
+    lists = {
+        "desired_occupations": chosen("desired_occupations", "code", prefix="title"),
+        "employment_types": chosen("employment_types", "position", "code"),
+        "schedules": chosen("schedules", "position", "code"),
+        "skills": chosen("skills", "name_en"),
+        "languages": _rows(
+            LanguageSkill.objects.filter(profile=OuterRef("pk")).order_by("language"),
+            language="language",
+            level="level",
+        ),
+        "education": _rows(
+            # The order of Education.Meta.ordering, as ``profile.educations`` reads them.
+            Education.objects.filter(profile=OuterRef("pk")).order_by("-graduation_year", "-id"),
+            institution="institution",
+            specialty="specialty",
+            graduation_year="graduation_year",
+            is_current="is_current",
+            **_catalog_columns("level", key="level_"),
+        ),
+        "experience": _rows(
+            # The order of WorkExperience.Meta.ordering.
+            WorkExperience.objects.filter(profile=OuterRef("pk")).order_by("-start_date"),
+            employer_name="employer_name",
+            position="position",
+            start_date="start_date",  # JSON writes a date as ISO 8601, as date.isoformat()
+            end_date="end_date",
+            description="description",
+            **_catalog_columns("occupation", "title", key="occupation_"),
+        ),
+    }
+    # Aliased: the names of the lists are the profile's own field names.
+    row = (
+        SeekerProfile.objects.filter(pk=profile.pk).values(**{f"cv_{name}": rows for name, rows in lists.items()}).get()
+    )
+    return {name: row[f"cv_{name}"] for name in lists}
 
 
 def cv_snapshot_build(profile: SeekerProfile) -> dict:
@@ -106,9 +183,13 @@ def cv_snapshot_build(profile: SeekerProfile) -> dict:
     Employers read snapshots, so the IIN is stored masked, and the birth date is reduced to an
     age: the masked IIN hides exactly the birth date, and storing both would give the IIN away.
     Catalog entries keep their code and their names in the three languages.
+
+    One query for the lists (``_cv_lists``), plus the user and the region unless the caller
+    read them with the profile (``select_related("user", "region")``).
     """
     user = profile.user
     today = timezone.localdate()
+    lists = _cv_lists(profile)
     return {
         "version": SNAPSHOT_VERSION,
         "taken_at": timezone.now().isoformat(),
@@ -122,37 +203,35 @@ def cv_snapshot_build(profile: SeekerProfile) -> dict:
         "headline": profile.headline,
         "about": profile.about,
         "search_status": profile.search_status,
-        "desired_occupations": [_names(o, "title") for o in profile.desired_occupations.order_by("code")],
+        "desired_occupations": [_catalog_names(row) for row in lists["desired_occupations"]],
         "desired_salary": profile.desired_salary,
-        "employment_types": [_names(t) for t in profile.employment_types.order_by("position", "code")],
-        "schedules": [_names(s) for s in profile.schedules.order_by("position", "code")],
+        "employment_types": [_catalog_names(row) for row in lists["employment_types"]],
+        "schedules": [_catalog_names(row) for row in lists["schedules"]],
         "willing_to_relocate": profile.willing_to_relocate,
         "remote_ok": profile.remote_ok,
-        "skills": [_names(s) for s in profile.skills.order_by("name_en")],
+        "skills": [_catalog_names(row) for row in lists["skills"]],
         "other_skills": profile.other_skills,
-        "languages": [
-            {"language": entry.language, "level": entry.level} for entry in profile.languages.order_by("language")
-        ],
+        "languages": [{"language": row["language"], "level": row["level"]} for row in lists["languages"]],
         "education": [
             {
-                "level": _names(entry.level),
-                "institution": entry.institution,
-                "specialty": entry.specialty,
-                "graduation_year": entry.graduation_year,
-                "is_current": entry.is_current,
+                "level": _catalog_names(row, key="level_"),
+                "institution": row["institution"],
+                "specialty": row["specialty"],
+                "graduation_year": row["graduation_year"],
+                "is_current": row["is_current"],
             }
-            for entry in profile.educations.select_related("level")
+            for row in lists["education"]
         ],
         "experience": [
             {
-                "employer_name": entry.employer_name,
-                "position": entry.position,
-                "occupation": _names(entry.occupation, "title") if entry.occupation_id else None,
-                "start_date": entry.start_date.isoformat(),
-                "end_date": entry.end_date.isoformat() if entry.end_date else None,
-                "description": entry.description,
+                "employer_name": row["employer_name"],
+                "position": row["position"],
+                "occupation": _catalog_names(row, key="occupation_"),
+                "start_date": row["start_date"],
+                "end_date": row["end_date"],
+                "description": row["description"],
             }
-            for entry in profile.experiences.select_related("occupation")
+            for row in lists["experience"]
         ],
     }
 
