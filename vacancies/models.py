@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organization
+
 # --- National projects ------------------------------------------------------------------------
 
 
@@ -75,6 +77,17 @@ class NationalProject(models.Model):
 
 
 # --- Vacancies --------------------------------------------------------------------------------
+
+
+class VacancyQuerySet(models.QuerySet):
+    def live(self) -> VacancyQuerySet:
+        """Published by a verified employer: what the public sees and seekers can apply to.
+
+        An employer loses its verification when it changes its identity or staff reject it; its
+        published vacancies keep their state but leave search, their public pages and
+        applications until it is verified again.
+        """
+        return self.filter(status=Vacancy.Status.PUBLISHED, organization__status=Organization.Status.VERIFIED)
 
 
 class Vacancy(models.Model):
@@ -186,6 +199,8 @@ class Vacancy(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = VacancyQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_at", "-id"]
         verbose_name = _("vacancy")
@@ -252,6 +267,11 @@ class Vacancy(models.Model):
     @property
     def positions_open(self) -> int:
         return self.positions - self.positions_filled
+
+    @property
+    def is_live(self) -> bool:
+        """Published by a verified employer (``VacancyQuerySet.live``); reads the organization."""
+        return self.status == self.Status.PUBLISHED and self.organization.is_verified
 
 
 class VacancyReport(models.Model):

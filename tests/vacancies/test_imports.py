@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from accounts.models import User
 from exchange.errors import BusinessError, ConflictError
 from tests import factories
 from vacancies.models import ImportJob, Vacancy
@@ -41,6 +42,14 @@ def media_root(settings, tmp_path):
 
 def organization_of(user):
     return user.membership.organization
+
+
+def reading_english(user):
+    """A job's report is written in the uploader's language (``User.language``, "ru" by default);
+    tests that read its messages in English make the uploader English-speaking."""
+    User.objects.filter(pk=user.pk).update(language="en")
+    user.language = "en"
+    return user
 
 
 def row(n: int = 1, **overrides) -> dict:
@@ -546,7 +555,7 @@ def test_running_a_job_twice_does_nothing_the_second_time(cast):
 
 
 def test_a_job_whose_file_has_too_many_rows_fails_with_the_reason(cast, monkeypatch):
-    employer = cast.employer_a
+    employer = reading_english(cast.employer_a)
     job = import_job_create(organization=organization_of(employer), by=employer, file=upload([row(1), row(2)]))
     monkeypatch.setattr(imports, "MAX_ROWS", 1)
 
@@ -561,7 +570,7 @@ def test_a_job_whose_file_has_too_many_rows_fails_with_the_reason(cast, monkeypa
 
 
 def test_an_unexpected_error_fails_the_job_and_keeps_the_chunks_already_committed(cast, monkeypatch):
-    employer = cast.employer_a
+    employer = reading_english(cast.employer_a)
     rows = [row(n) for n in range(1, 61)]  # two chunks: 50 rows, then 10
     job = import_job_create(organization=organization_of(employer), by=employer, file=upload(rows))
     real_insert = imports._insert_drafts
@@ -627,7 +636,7 @@ def test_an_employer_may_have_three_imports_waiting_at_once(cast):
 
 
 def test_recovery_fails_stalled_jobs_and_sends_lost_ones_again(cast, monkeypatch):
-    employer = cast.employer_a
+    employer = reading_english(cast.employer_a)
     organization = organization_of(employer)
     stalled = import_job_create(organization=organization, by=employer, file=upload())
     lost = import_job_create(organization=organization, by=employer, file=upload())
@@ -659,7 +668,7 @@ def wait_for(predicate, timeout=60.0) -> bool:
 
 @pytest.mark.celery_worker
 def test_a_web_upload_is_imported_by_the_celery_worker_with_correct_counts(cast, client, celery_worker):
-    employer = cast.employer_a
+    employer = reading_english(cast.employer_a)
     organization = organization_of(employer)
     factories.VacancyFactory(organization=organization, external_id="EXT-0001", status="draft", title="Old")
     rows = [row(n) for n in range(1, 121)]
@@ -714,7 +723,7 @@ def test_an_api_upload_by_staff_is_imported_by_the_worker(cast, api_client, cele
 
 @pytest.fixture
 def job(cast):
-    employer = cast.employer_a
+    employer = reading_english(cast.employer_a)
     job = import_job_create(
         organization=organization_of(employer), by=employer, file=upload([row(1), row(2, region="?")])
     )

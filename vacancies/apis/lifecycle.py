@@ -26,6 +26,7 @@ from vacancies.selectors.lifecycle import (
     vacancy_get_for_editing,
     vacancy_get_for_moderation,
     vacancy_get_public,
+    vacancy_is_insider,
     vacancy_list_for_organization,
     vacancy_moderation_queue,
     vacancy_queryset,
@@ -66,7 +67,52 @@ class VacancyNationalProjectSerializer(serializers.Serializer):
     name = serializers.CharField(read_only=True)
 
 
-class VacancyDetailSerializer(serializers.ModelSerializer):
+# What anyone may read about a vacancy. The employer's own reference (``external_id``) and the
+# moderator's reason (``status_reason``) are for the organization and staff only.
+PUBLIC_FIELDS = [
+    "id",
+    "url",
+    "status",
+    "organization",
+    "title",
+    "occupation",
+    "description",
+    "duties",
+    "requirements",
+    "education_level",
+    "experience_years",
+    "required_skills",
+    "nice_skills",
+    "languages",
+    "salary_min",
+    "salary_max",
+    "salary_is_gross",
+    "employment_type",
+    "schedule",
+    "region",
+    "locality",
+    "address",
+    "is_remote",
+    "positions",
+    "positions_filled",
+    "is_youth_friendly",
+    "is_quota",
+    "has_social_package",
+    "national_project",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+    "published_at",
+    "expires_at",
+    "created_at",
+    "updated_at",
+]
+INTERNAL_FIELDS = ["status_reason", "external_id"]
+
+
+class VacancyPublicSerializer(serializers.ModelSerializer):
+    """A vacancy as anyone outside its organization sees it (the public detail API)."""
+
     url = serializers.SerializerMethodField()
     status = serializers.ChoiceField(choices=Vacancy.Status.choices, read_only=True)
     organization = VacancyOrganizationSerializer(read_only=True)
@@ -81,52 +127,22 @@ class VacancyDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Vacancy
-        fields = [
-            "id",
-            "url",
-            "status",
-            "status_reason",
-            "organization",
-            "external_id",
-            "title",
-            "occupation",
-            "description",
-            "duties",
-            "requirements",
-            "education_level",
-            "experience_years",
-            "required_skills",
-            "nice_skills",
-            "languages",
-            "salary_min",
-            "salary_max",
-            "salary_is_gross",
-            "employment_type",
-            "schedule",
-            "region",
-            "locality",
-            "address",
-            "is_remote",
-            "positions",
-            "positions_filled",
-            "is_youth_friendly",
-            "is_quota",
-            "has_social_package",
-            "national_project",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
-            "published_at",
-            "expires_at",
-            "created_at",
-            "updated_at",
-        ]
+        fields = PUBLIC_FIELDS
         read_only_fields = fields
 
     def get_url(self, vacancy) -> str:
         request = self.context.get("request")
         url = vacancy.get_absolute_url()
         return request.build_absolute_uri(url) if request else url
+
+
+class VacancyDetailSerializer(VacancyPublicSerializer):
+    """A vacancy as its organization, staff of its region and administrators see it: the public
+    fields plus the employer's reference and the moderator's reason."""
+
+    class Meta(VacancyPublicSerializer.Meta):
+        fields = PUBLIC_FIELDS + INTERNAL_FIELDS
+        read_only_fields = fields
 
 
 def _code_field(model, **kwargs):
@@ -226,7 +242,10 @@ def _errors(*statuses: int) -> dict:
         400: "Invalid input: field messages in error.fields",
         403: "Not allowed (wrong role, or the organization is not verified)",
         404: "No such vacancy, or not one you may see",
-        409: "Conflicts with the vacancy's state: invalid_transition, duplicate_vacancy, not_editable",
+        409: (
+            "Conflicts with the vacancy's state or another vacancy: invalid_transition, duplicate_vacancy, "
+            "not_editable, duplicate_external_id (another vacancy of the organization has this external_id)"
+        ),
     }
     return {code: OpenApiResponse(description=descriptions[code]) for code in statuses}
 
@@ -263,7 +282,7 @@ class OrganizationVacanciesApi(APIView):
     @extend_schema(
         summary="Create a draft vacancy",
         request=VacancyWriteSerializer,
-        responses={201: VacancyDetailSerializer, **_errors(400, 403)},
+        responses={201: VacancyDetailSerializer, **_errors(400, 403, 409)},
     )
     def post(self, request):
         organization = organization_for_vacancies(user=request.user)
@@ -281,11 +300,28 @@ class VacancyDetailApi(APIView):
         return [AllowAny()] if self.request.method == "GET" else [IsAuthenticated()]
 
     @extend_schema(
-        operation_id="vacancy_detail", summary="A vacancy", responses={200: VacancyDetailSerializer, **_errors(404)}
+        operation_id="vacancy_detail",
+        summary="A vacancy",
+        responses={
+            200: OpenApiResponse(
+                VacancyPublicSerializer,
+                description=(
+                    "The public fields. Members of the vacancy's organization, staff of its region and "
+                    "administrators get the VacancyDetail shape instead: these fields plus `external_id` "
+                    "(the employer's reference) and `status_reason` (the moderator's reason)."
+                ),
+            ),
+            **_errors(404),
+        },
     )
     def get(self, request, pk: int):
         vacancy = vacancy_get_public(vacancy_id=pk, user=request.user)
-        return Response(VacancyDetailSerializer(vacancy, context={"request": request}).data)
+        serializer_class = (
+            VacancyDetailSerializer
+            if vacancy_is_insider(user=request.user, vacancy=vacancy)
+            else VacancyPublicSerializer
+        )
+        return Response(serializer_class(vacancy, context={"request": request}).data)
 
     @extend_schema(
         operation_id="vacancy_partial_update",

@@ -100,6 +100,10 @@ class VacancyForm(forms.Form):
         label=_label("national_project"),
         queryset=NationalProject.objects.select_related("region").order_by("name"),
         required=False,
+        help_text=_(
+            "A project your organization implements, or a project of the vacancy's region that has no "
+            "implementing employer yet."
+        ),
     )
     contact_name = forms.CharField(label=_label("contact_name"), max_length=200, required=False)
     contact_phone = forms.CharField(

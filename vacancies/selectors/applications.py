@@ -10,11 +10,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization, SeekerProfile, User
 from accounts.selectors.access import can_act_in_region, require_role
+from exchange.errors import BusinessError
 from vacancies.models import Application, ApplicationEvent, Invitation, Vacancy
 
 # A vacancy in these states has been public: an applicant can find it, so it answers 200 to
@@ -47,6 +49,31 @@ def employer_organization_get(*, user: User) -> Organization:
     if membership is None:
         raise Http404("No organization")
     return membership.organization
+
+
+def cv_access_refusal(organization: Organization) -> BusinessError | None:
+    """Why ``organization`` may not search, open or invite CVs (an error to raise), or None.
+
+    Job seekers' personal data go to verified employers only: an organization still pending,
+    rejected, or sent back to checking after it changed its identity, is refused (403
+    ``organization_not_verified``).
+    """
+    if organization.is_verified:
+        return None
+    return BusinessError(
+        "organization_not_verified",
+        _("Your organization has not been verified yet, so it cannot search job seekers' CVs or invite them."),
+        status_code=403,
+    )
+
+
+def employer_organization_get_for_cvs(*, user: User) -> Organization:
+    """The caller's organization, for the CV search, opening CVs and invitations: as
+    ``employer_organization_get``, and verified (``cv_access_refusal``)."""
+    organization = employer_organization_get(user=user)
+    if refusal := cv_access_refusal(organization):
+        raise refusal
+    return organization
 
 
 # --- Vacancies, as this area needs them -------------------------------------------------------
@@ -86,9 +113,8 @@ def vacancy_get_for_candidates(*, user: User, vacancy_id: int) -> Vacancy:
 def vacancies_for_inviting(*, organization: Organization) -> QuerySet[Vacancy]:
     """The organization's vacancies a seeker can be invited to: published, with a position open."""
     return (
-        Vacancy.objects.filter(
-            organization=organization, status=Vacancy.Status.PUBLISHED, positions_filled__lt=F("positions")
-        )
+        Vacancy.objects.live()
+        .filter(organization=organization, positions_filled__lt=F("positions"))
         .select_related("region")
         .order_by("-published_at", "-id")
     )
@@ -178,7 +204,8 @@ def application_apply_panel(*, user: User, vacancy: Vacancy) -> dict | None:
     application = application_for_seeker_and_vacancy(user=user, vacancy=vacancy)
     can_apply = (
         application is None
-        and vacancy.status == Vacancy.Status.PUBLISHED
+        and vacancy.is_live
+        and vacancy.expires_at > timezone.now()
         and vacancy.positions_filled < vacancy.positions
     )
     problem = ""
@@ -243,9 +270,9 @@ def cv_search(
     ``region`` is a region code, ``occupation`` an ISCO-08 code prefix matched against the
     desired occupations (any level of the classifier), ``skills`` skill codes the CV must all
     have. Newest profiles first; the caller paginates by keyset. Nothing is logged here: only
-    opening a CV is.
+    opening a CV is. Unverified organizations get 403 (``cv_access_refusal``).
     """
-    employer_organization_get(user=user)
+    employer_organization_get_for_cvs(user=user)
     queryset = discoverable_profiles()
     if region:
         queryset = queryset.filter(region__code=region)
@@ -266,9 +293,10 @@ def cv_search(
 def seeker_profile_get_for_employer(*, user: User, seeker_id: int) -> SeekerProfile:
     """A discoverable seeker's profile (by user id), for an employer opening the CV or inviting.
 
-    Hidden profiles, profiles without consent and unknown ids all answer 404 alike.
+    Hidden profiles, profiles without consent and unknown ids all answer 404 alike; unverified
+    organizations get 403 (``cv_access_refusal``).
     """
-    employer_organization_get(user=user)
+    employer_organization_get_for_cvs(user=user)
     profile = (
         discoverable_profiles()
         .select_related("user", "region")

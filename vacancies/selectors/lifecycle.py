@@ -86,12 +86,13 @@ def vacancy_is_insider(*, user: User, vacancy: Vacancy) -> bool:
 def vacancy_get_public(*, vacancy_id: int, user: User) -> Vacancy:
     """The public vacancy page's vacancy.
 
-    Published vacancies are public. In any other state (draft, pending, paused, rejected,
-    closed, filled, expired) a vacancy is shown only to insiders (``vacancy_is_insider``) and to
-    the seekers who applied to it, who follow their application there; 404 for everyone else.
+    Live vacancies (published by a verified employer) are public. Any other one (draft,
+    pending, paused, rejected, closed, filled, expired, or published by an employer whose
+    verification was withdrawn) is shown only to insiders (``vacancy_is_insider``) and to the
+    seekers who applied to it, who follow their application there; 404 for everyone else.
     """
     vacancy = _get(vacancy_queryset(), vacancy_id)
-    if vacancy.status == Status.PUBLISHED or vacancy_is_insider(user=user, vacancy=vacancy):
+    if vacancy.is_live or vacancy_is_insider(user=user, vacancy=vacancy):
         return vacancy
     if user.is_authenticated and user.is_seeker and Application.objects.filter(vacancy=vacancy, seeker=user).exists():
         return vacancy
@@ -184,7 +185,8 @@ def vacancy_report_get_for_handling(*, user: User, report_id: int) -> VacancyRep
 def employer_page_section(*, organization, user) -> dict:
     """The "open vacancies" section of the public employer page (see settings.EMPLOYER_PAGE_SECTIONS)."""
     vacancies = list(
-        Vacancy.objects.filter(organization=organization, status=Vacancy.Status.PUBLISHED)
+        Vacancy.objects.live()
+        .filter(organization=organization)
         .select_related("region", "employment_type")
         .order_by("-published_at", "-id")[:20]
     )
@@ -195,7 +197,7 @@ def home_counters() -> list[dict]:
     from django.db.models import Sum
     from django.utils.translation import gettext_lazy as _
 
-    published = Vacancy.objects.filter(status=Vacancy.Status.PUBLISHED)
+    published = Vacancy.objects.live()
     totals = published.aggregate(positions=Sum("positions"), filled=Sum("positions_filled"))
     return [
         {"label": _("vacancies open"), "value": published.count()},

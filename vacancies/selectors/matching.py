@@ -710,6 +710,10 @@ def suitable_candidates(*, vacancy: Vacancy, page: int = 1, page_size: int = DEF
     if vacancy.status != Vacancy.Status.PUBLISHED:
         notice = gettext("Candidates are matched once the vacancy is published.")
         return MatchPage([], 0, 1, page_size, enabled=False, notice=notice)
+    if not vacancy.organization.is_verified:
+        # Job seekers' CVs go to verified employers only (vacancies.selectors.applications.cv_access_refusal).
+        notice = gettext("Candidates are shown once the organization is verified.")
+        return MatchPage([], 0, 1, page_size, enabled=False, notice=notice)
     terms = vacancy_terms(vacancy=vacancy)
     sql, params = candidates_for_vacancy_sql(terms=terms, limit=page_size, offset=(page - 1) * page_size)
     rows = _fetch_dicts(sql, params)
@@ -728,7 +732,7 @@ def vacancy_match_for_seeker(*, vacancy: Vacancy, profile: SeekerProfile) -> Mat
     """The match of one seeker and one vacancy, or None when a hard filter or the pre-filter
     excludes the pair (for the vacancy page: "how well do I fit?"). The seeker's own view, so a
     hidden or paused profile still gets its score; consent is required."""
-    if vacancy.status != Vacancy.Status.PUBLISHED:
+    if not vacancy.is_live:
         return None
     terms = vacancy_terms(vacancy=vacancy)
     sql = _ranked(_one_seeker_sql(terms), key="profile_id", threshold=None, paged=False)

@@ -73,7 +73,8 @@ def national_project_get_for_editing(*, user: User, project_id: int) -> National
 def national_project_published_vacancies(*, project: NationalProject) -> QuerySet[Vacancy]:
     """The project's published vacancies, newest first, for its public page."""
     return (
-        Vacancy.objects.filter(national_project=project, status=Vacancy.Status.PUBLISHED)
+        Vacancy.objects.live()
+        .filter(national_project=project)
         .select_related("organization", "region")
         .order_by("-published_at", "-id")
     )

@@ -125,10 +125,10 @@ def referral_seekers_search(*, user: User, q: str) -> QuerySet[SeekerProfile]:
 
 
 def referral_vacancies_search(*, user: User, q: str = "") -> QuerySet[Vacancy]:
-    """Published vacancies with a position open in the caller's region, title matching ``q`` (at most 50)."""
+    """Live vacancies with a position open in the caller's region, title matching ``q`` (at most 50)."""
     regions = _staff_regions(user)
-    queryset = _in_regions(Vacancy.objects.select_related("organization"), regions).filter(
-        status=Vacancy.Status.PUBLISHED, positions_filled__lt=F("positions")
+    queryset = _in_regions(Vacancy.objects.live().select_related("organization"), regions).filter(
+        positions_filled__lt=F("positions")
     )
     q = (q or "").strip()
     if q:

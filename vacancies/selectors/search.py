@@ -1,7 +1,7 @@
 """Vacancy search: one selector behind the search page, the search API and the benchmark.
 
-What is searched: only vacancies a job seeker may apply to now, i.e. ``published`` with
-``expires_at`` in the future.
+What is searched: only vacancies a job seeker may apply to now, i.e. live (``published`` by a
+verified employer) with ``expires_at`` in the future.
 
 The query uses ``websearch_to_tsquery`` syntax (words, ``"quoted phrase"``, ``-word``, ``or``)
 and matches the stored ``search_vector`` (Russian stemming and exact ``simple`` forms, so
@@ -31,6 +31,7 @@ import binascii
 import dataclasses
 import datetime
 import json
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -190,9 +191,9 @@ def occupation_subtree(*, code: str) -> list[Occupation]:
 
 
 def vacancy_searchable(*, now: datetime.datetime | None = None) -> QuerySet[Vacancy]:
-    """Vacancies a job seeker may see and apply to now: published and not expired."""
-    return Vacancy.objects.filter(
-        status=Vacancy.Status.PUBLISHED,
+    """Vacancies a job seeker may see and apply to now: live (published by a verified employer)
+    and not expired."""
+    return Vacancy.objects.live().filter(
         expires_at__gt=now or timezone.now(),
         # Published vacancies always have the date; saying so keeps the date keyset sound.
         published_at__isnull=False,
@@ -320,7 +321,8 @@ class Keyset:
                     raise InvalidCursor(cursor) from exc
                 if timezone.is_naive(value):
                     raise InvalidCursor(cursor)
-            elif not isinstance(value, int | float) or isinstance(value, bool):
+            elif not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
+                # json.loads reads Infinity and NaN, which no row has and SQL cannot compare.
                 raise InvalidCursor(cursor)
         return Cursor(value=value, pk=pk, backwards=bool(backwards))
 

@@ -26,6 +26,7 @@ from exchange.errors import BusinessError, ConflictError
 from notifications.models import Kind
 from notifications.services import NewNotification, notifications_create_bulk
 from vacancies.models import Application, ApplicationEvent, CvView, Invitation, Referral, Vacancy
+from vacancies.selectors.applications import cv_access_refusal
 from vacancies.services.lifecycle import vacancy_can, vacancy_fill
 
 Status = Application.Status
@@ -299,8 +300,20 @@ def _notify_status_change(application: Application, reason: str) -> None:
 # --- Applying ---------------------------------------------------------------------------------
 
 
+def _open_vacancy_state(vacancy_id: int) -> Vacancy:
+    """The vacancy's state as it is now, with its employer's, for ``_require_open_vacancy``: the
+    caller's object may be stale (a hire may have just filled it)."""
+    return (
+        Vacancy.objects.select_related("organization")
+        .only("status", "positions", "positions_filled", "expires_at", "organization__status")
+        .get(pk=vacancy_id)
+    )
+
+
 def _require_open_vacancy(vacancy: Vacancy) -> None:
-    if vacancy.status != Vacancy.Status.PUBLISHED:
+    """Live (published by a verified employer), not past its expiry (the periodic task may not
+    have run yet) and with a position open; 409 otherwise."""
+    if not vacancy.is_live or vacancy.expires_at is None or vacancy.expires_at <= timezone.now():
         raise ConflictError("vacancy_not_open", _("This vacancy is not open for applications."))
     if vacancy.positions_filled >= vacancy.positions:
         raise ConflictError("no_positions_left", _("All positions of this vacancy have been filled."))
@@ -344,9 +357,7 @@ def application_submit(
     profile = _applicant_profile(seeker)
 
     with transaction.atomic():
-        # Re-read: the caller's object may be stale (a hire may have just filled the vacancy).
-        current = Vacancy.objects.only("status", "positions", "positions_filled").get(pk=vacancy.pk)
-        _require_open_vacancy(current)
+        _require_open_vacancy(_open_vacancy_state(vacancy.pk))
         try:
             with transaction.atomic():
                 application = Application.objects.create(
@@ -541,10 +552,14 @@ def seeker_cv_open(*, profile: SeekerProfile, by: User) -> dict:
     access selector already refuses the others, and this checks again (404 ``seeker_not_found``).
     """
     membership = (
-        Membership.objects.filter(user=by, user__role=User.Role.EMPLOYER).first() if by.is_authenticated else None
+        Membership.objects.select_related("organization").filter(user=by, user__role=User.Role.EMPLOYER).first()
+        if by.is_authenticated
+        else None
     )
     if membership is None:
         raise PermissionDenied
+    if refusal := cv_access_refusal(membership.organization):
+        raise refusal
     if not profile.is_discoverable:
         raise BusinessError("seeker_not_found", _("This job seeker's CV is not available."), status_code=404)
     CvView.objects.create(viewer=by, seeker=profile.user, application=None, organization_id=membership.organization_id)
@@ -564,12 +579,14 @@ def invitation_send(*, vacancy: Vacancy, seeker: User, by: User, message: str = 
     _too_long("message", message, INVITATION_MESSAGE_MAX_LENGTH)
     if not is_member_of(by, vacancy.organization_id):
         raise PermissionDenied
+    if refusal := cv_access_refusal(vacancy.organization):
+        raise refusal
     profile = SeekerProfile.objects.select_related("user").filter(user=seeker, user__role=User.Role.SEEKER).first()
     if profile is None or not profile.is_discoverable:
         raise BusinessError("seeker_not_found", _("This job seeker cannot be invited."), status_code=404)
 
     with transaction.atomic():
-        _require_open_vacancy(Vacancy.objects.only("status", "positions", "positions_filled").get(pk=vacancy.pk))
+        _require_open_vacancy(_open_vacancy_state(vacancy.pk))
         if Application.objects.filter(vacancy=vacancy, seeker=seeker).exists():
             raise ConflictError("already_applied", _("This job seeker has already applied to this vacancy."))
         try:

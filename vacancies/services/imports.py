@@ -13,10 +13,13 @@ Columns missing from the file leave an existing vacancy's fields as they are (a 
 empty cell in a column that is present sets the field's empty value or default.
 
 Each row is checked on its own (the parser makes every check of ``lifecycle._validate`` and
-more, column by column) and rows are written in chunks of ``PROGRESS_EVERY``, one transaction
-per chunk with a savepoint per update, so a bad row never rolls back the others: an import with
-10% bad rows imports the other 90% and reports every bad row with its number (the header is
-row 1, as in a spreadsheet), column and reason.
+more, column by column; a cell holding a NUL character, which PostgreSQL cannot store, is a bad
+cell; a new row's national project is checked against ``lifecycle.national_project_refusal``
+before it is written, and updates get the same rule from ``lifecycle.vacancy_update``). Rows are
+written in chunks of ``PROGRESS_EVERY``, one transaction per chunk with a savepoint per update,
+so a bad row never rolls back the others: an import with 10% bad rows imports the other 90% and
+reports every bad row with its number (the header is row 1, as in a spreadsheet), column and
+reason.
 
 New drafts are inserted in bulk, exactly as ``lifecycle.vacancy_create`` builds them (status,
 author, defaults, ``skills_text`` by the lifecycle formula); a draft is not open, so there is
@@ -41,11 +44,12 @@ from functools import partial
 from pathlib import PurePath
 
 import openpyxl
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import DataError, IntegrityError, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -74,6 +78,8 @@ STALLED_AFTER = datetime.timedelta(minutes=30)
 REQUEUE_AFTER = datetime.timedelta(minutes=10)
 
 CREATED, UPDATED = "created", "updated"
+# PostgreSQL text (and jsonb) cannot hold this character; a cell with it is a bad cell.
+NUL = "\x00"
 
 
 # --- The columns --------------------------------------------------------------------------------
@@ -316,7 +322,9 @@ def check_file(file, *, filename: str) -> None:
 
 
 def _normalized_name(name: str) -> str:
-    return re.sub(r"[\s\-]+", "_", name.strip().lstrip("\ufeff").lower())
+    # A NUL cannot be stored in the job's report (PostgreSQL text and jsonb refuse it); shown as
+    # the replacement character, the header cell is reported as an unknown column.
+    return re.sub(r"[\s\-]+", "_", name.strip().lstrip("\ufeff").lower()).replace(NUL, "\ufffd")
 
 
 def _columns(header: list[str]) -> tuple[list[str | None], list[str]]:
@@ -569,12 +577,15 @@ def _write_one(*, organization: Organization, by: User, row: _Row, existing: Vac
             "moment). Import the file again."
         )
         raise _RowRefused([("external_id", message)]) from exc
+    except DataError as exc:
+        logger.warning("import row %s of organization %s: a value refused by the database", row.number, organization.pk)
+        raise _RowRefused([("", gettext("The database refused a value of this row; check its cells."))]) from exc
 
 
 def _insert_drafts(*, organization: Organization, by: User, rows: list[_Row]) -> None:
     """New drafts in one INSERT (and one per skill table): what ``lifecycle.vacancy_create`` would
-    write for each row, whose checks the row parser has made. Drafts are not open, so there is no
-    duplicate to detect and no row to lock."""
+    write for each row, whose checks the row parser and ``_write_chunk`` have made. Drafts are not
+    open, so there is no duplicate to detect and no row to lock."""
     vacancies = []
     for row in rows:
         plain = {k: v for k, v in row.values.items() if k not in lifecycle.M2M_FIELDS}
@@ -597,6 +608,17 @@ def _insert_drafts(*, organization: Organization, by: User, rows: list[_Row]) ->
         )
 
 
+def _project_refusal(*, organization: Organization, row: _Row) -> str | None:
+    """The national project rule of the lifecycle services for a new row (updates go through
+    ``lifecycle.vacancy_update``, which applies it)."""
+    project, region = row.values.get("national_project"), row.values.get("region")
+    if project is None:
+        return None
+    return lifecycle.national_project_refusal(
+        project=project, organization_id=organization.pk, region_id=getattr(region, "pk", None)
+    )
+
+
 def _write_chunk(*, organization: Organization, by: User, rows: list[_Row], result: ImportResult) -> None:
     """Write a chunk of checked rows in one transaction: new vacancies in bulk, updates one by
     one through ``lifecycle.vacancy_update`` (they need its row lock, state rules and duplicate
@@ -608,14 +630,23 @@ def _write_chunk(*, organization: Organization, by: User, rows: list[_Row], resu
             v.external_id: v
             for v in Vacancy.objects.filter(organization=organization, external_id__in=[r.external_id for r in rows])
         }
-        new = [r for r in rows if r.external_id not in existing]
+        new = []
+        for row in rows:
+            if row.external_id in existing:
+                continue
+            refusal = _project_refusal(organization=organization, row=row)
+            if refusal:
+                chunk.add_error(row.number, "national_project", refusal)
+            else:
+                new.append(row)
         if new:
             try:
                 with transaction.atomic():
                     _insert_drafts(organization=organization, by=by, rows=new)
                 chunk.created_count += len(new)
-            except IntegrityError:
-                # Another import created one of these meanwhile; row by row finds which.
+            except (IntegrityError, DataError):
+                # Another import created one of these meanwhile, or the database refused a value
+                # the parser let through; row by row finds which row, and the others are written.
                 for row in new:
                     _write_row(organization=organization, by=by, row=row, existing=None, result=chunk)
         for row in rows:
@@ -639,12 +670,22 @@ def _write_row(*, organization: Organization, by: User, row: _Row, existing: Vac
             result.updated_count += 1
 
 
+def _nul_error() -> str:
+    return gettext(
+        "The cell contains a NUL character (code 0), which cannot be stored. Remove it from the file and import "
+        "the row again."
+    )
+
+
 def _parse_row(
     *, number: int, texts: dict[str, str], present: list[str], parsers: dict, by: User, is_member: bool
 ) -> tuple[dict, list[tuple[str, str]]]:
     values: dict = {}
     errors: list[tuple[str, str]] = []
     for name in present:
+        if NUL in texts[name]:
+            errors.append((name, _nul_error()))
+            continue
         try:
             values[name] = parsers[name](texts[name])
         except _CellError as exc:
@@ -719,6 +760,8 @@ def import_vacancies(
         external_id = texts["external_id"]
         if not external_id:
             errors.append(("external_id", gettext("This column must not be empty.")))
+        elif NUL in external_id:
+            errors.append(("external_id", _nul_error()))
         elif len(external_id) > 100:
             errors.append(("external_id", gettext("At most 100 characters.")))
         elif external_id in first_row_of:
@@ -811,6 +854,9 @@ def import_job_run(*, job_id: int) -> bool:
     or a second worker, changes no row and returns False without doing anything. Rows are
     committed one by one (see ``import_vacancies``), and the job's counters every
     ``PROGRESS_EVERY`` rows, so the status page shows progress. Must not run inside a transaction.
+
+    The report's messages are stored as text, so they are written in the uploader's interface
+    language (``User.language``), not in the worker's default one.
     """
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
         status=ImportJob.Status.RUNNING, updated_at=timezone.now()
@@ -818,6 +864,18 @@ def import_job_run(*, job_id: int) -> bool:
     if not claimed:
         return False
     job = ImportJob.objects.select_related("organization", "uploaded_by").get(pk=job_id)
+    with translation.override(_language_of(job.uploaded_by)):
+        _run_claimed(job)
+    return True
+
+
+def _language_of(user: User | None) -> str:
+    language = getattr(user, "language", "") or ""
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def _run_claimed(job: ImportJob) -> None:
+    job_id = job.pk
     progress: list[ImportResult] = []
 
     def on_progress(result: ImportResult) -> None:
@@ -838,7 +896,7 @@ def import_job_run(*, job_id: int) -> bool:
         _job_update(
             job_id, status=ImportJob.Status.FAILED, errors=[{"row": None, "column": "", "message": exc.message}]
         )
-        return True
+        return
     except Exception:
         # Rows already imported stay (each was committed); importing the file again updates
         # them. The job must not stay "running" for ever.
@@ -854,9 +912,8 @@ def import_job_run(*, job_id: int) -> bool:
             errors=[*partial_result.errors, {"row": None, "column": "", "message": message}],
             **_counts(partial_result),
         )
-        return True
+        return
     _job_update(job_id, status=ImportJob.Status.DONE, errors=result.errors, **_counts(result))
-    return True
 
 
 def import_jobs_recover(*, now=None) -> dict[str, int]:
@@ -868,13 +925,20 @@ def import_jobs_recover(*, now=None) -> dict[str, int]:
     message does arrive, since only one run can claim the job.
     """
     now = now or timezone.now()
-    message = gettext(
-        "The import stopped without finishing. Upload the file again: rows already imported will be updated."
-    )
     stalled = ImportJob.objects.filter(status=ImportJob.Status.RUNNING, updated_at__lt=now - STALLED_AFTER)
     failed = 0
     for job_id in list(stalled.values_list("id", flat=True)):
-        job = ImportJob.objects.filter(pk=job_id).only("errors").first()
+        job = (
+            ImportJob.objects.filter(pk=job_id)
+            .select_related("uploaded_by")
+            .only("errors", "uploaded_by__language")
+            .first()
+        )
+        # In the uploader's language, as the rest of the job's report (see ``import_job_run``).
+        with translation.override(_language_of(job.uploaded_by if job else None)):
+            message = gettext(
+                "The import stopped without finishing. Upload the file again: rows already imported will be updated."
+            )
         errors = [*(job.errors if job else []), {"row": None, "column": "", "message": message}]
         failed += stalled.filter(pk=job_id).update(status=ImportJob.Status.FAILED, errors=errors, updated_at=now)
     requeued = 0

@@ -38,7 +38,7 @@ from catalog.models import Occupation
 from exchange.errors import BusinessError, ConflictError
 from notifications.models import Kind
 from notifications.services import NewNotification, notifications_create_bulk
-from vacancies.models import Vacancy, VacancyReport
+from vacancies.models import NationalProject, Vacancy, VacancyReport
 from vacancies.selectors.lifecycle import vacancy_find_open_duplicate
 from vacancies.services.matching import vacancy_fanout_schedule
 
@@ -53,6 +53,7 @@ REMINDER_DAYS_BEFORE = 3
 MAX_SALARY = 100_000_000
 MAX_POSITIONS = 10_000
 DUPLICATE_CONSTRAINT = "vacancy_no_open_duplicate"
+EXTERNAL_ID_CONSTRAINT = "vacancy_unique_external_id"
 
 # Fields an employer sets; everything else (status, dates, counters, skills_text) belongs to the
 # services. ``required_skills`` and ``nice_skills`` take lists of catalog Skill objects.
@@ -215,9 +216,37 @@ def _finish(vacancy: Vacancy, action: str, *, update_fields: Iterable[str] = ())
 _LANGUAGE_CODE = re.compile(r"^[a-z]{2}$")
 
 
-def _validate(values: dict, *, positions_filled: int = 0) -> None:
+def national_project_refusal(*, project: NationalProject, organization_id: int, region_id: int | None) -> str | None:
+    """Why a vacancy of ``organization_id`` in ``region_id`` may not belong to ``project``, or
+    None when it may.
+
+    A project with an implementing employer takes that employer's vacancies only. One without
+    (its tender is still open, or its contractor is not an employer of the exchange) takes the
+    vacancies of its region, from any employer: they are the jobs the project is to create there.
+    Staff and administrators acting for an employer follow the same rule.
+    """
+    if project.employer_id is not None:
+        if project.employer_id == organization_id:
+            return None
+        return gettext(
+            "This national project is implemented by another employer; only that employer's vacancies can belong to it."
+        )
+    if region_id is not None and project.region_id == region_id:
+        return None
+    return gettext(
+        "This national project has no implementing employer yet, so only vacancies in its region "
+        "(%(region)s) can belong to it."
+    ) % {"region": project.region.name}
+
+
+def _validate(
+    values: dict, *, positions_filled: int = 0, organization_id: int | None = None, check_project: bool = True
+) -> None:
     """Check the business rules on a vacancy's fields; raise one BusinessError listing every
-    problem, keyed by field, so a form or the API can show each next to its field."""
+    problem, keyed by field, so a form or the API can show each next to its field.
+
+    With ``organization_id``, a ``national_project`` is checked against ``national_project_refusal``
+    (unless ``check_project`` is false: the link is not being made or changed)."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, message) -> None:
@@ -265,6 +294,15 @@ def _validate(values: dict, *, positions_filled: int = 0) -> None:
         if not isinstance(code, str) or not _LANGUAGE_CODE.match(code):
             add("languages", gettext("“%(code)s” is not a two-letter ISO 639-1 language code.") % {"code": code})
 
+    project = values.get("national_project")
+    if check_project and organization_id is not None and isinstance(project, NationalProject):
+        region = values.get("region")
+        refusal = national_project_refusal(
+            project=project, organization_id=organization_id, region_id=getattr(region, "pk", None)
+        )
+        if refusal:
+            add("national_project", refusal)
+
     if errors:
         raise BusinessError("invalid", gettext("Some fields are not valid."), fields=errors)
 
@@ -301,23 +339,36 @@ def _refuse_duplicate(vacancy: Vacancy) -> None:
         raise _duplicate_error(existing)
 
 
-def _is_duplicate_violation(exc: IntegrityError) -> bool:
+def _violates(exc: IntegrityError, constraint: str) -> bool:
     diag = getattr(exc.__cause__, "diag", None)
     name = getattr(diag, "constraint_name", None)
-    return name == DUPLICATE_CONSTRAINT if name else DUPLICATE_CONSTRAINT in str(exc)
+    return name == constraint if name else constraint in str(exc)
+
+
+def external_id_taken_error(external_id: str) -> ConflictError:
+    """The refusal of a reference another vacancy of the same employer already has (the unique
+    constraint ``vacancy_unique_external_id``)."""
+    message = gettext(
+        "Another vacancy of your organization already has the reference “%(external_id)s”. Use a different reference."
+    ) % {"external_id": external_id}
+    return ConflictError("duplicate_external_id", message, fields={"external_id": [message]})
 
 
 def _save(vacancy: Vacancy, **kwargs) -> None:
     """``vacancy.save()`` in a savepoint; a race that the duplicate check lost turns into the
     same ``duplicate_vacancy`` error (the savepoint keeps the outer transaction usable for the
-    look-up of the vacancy that won)."""
+    look-up of the vacancy that won), and a reference (``external_id``) another vacancy of the
+    employer has into ``duplicate_external_id`` on that field. The database's unique constraint
+    is the check: it also settles two writers at once."""
     try:
         with transaction.atomic():
             vacancy.save(**kwargs)
     except IntegrityError as exc:
-        if not _is_duplicate_violation(exc):
-            raise
-        raise _duplicate_error(vacancy_find_open_duplicate(vacancy=vacancy)) from exc
+        if _violates(exc, DUPLICATE_CONSTRAINT):
+            raise _duplicate_error(vacancy_find_open_duplicate(vacancy=vacancy)) from exc
+        if _violates(exc, EXTERNAL_ID_CONSTRAINT):
+            raise external_id_taken_error(vacancy.external_id) from exc
+        raise
 
 
 def _require_verified(organization: Organization, *, by_moderator: bool = False) -> None:
@@ -369,7 +420,7 @@ def vacancy_create(*, organization: Organization, by: User, **fields) -> Vacancy
         raise PermissionDenied
     plain.setdefault("positions", 1)
     plain.setdefault("languages", [])
-    _validate(plain)
+    _validate(plain, organization_id=organization.pk)
     vacancy = Vacancy(organization=organization, created_by=by, status=Status.DRAFT, **_stripped(plain))
     vacancy.skills_text = skills_text_for(m2m.get("required_skills", []) + m2m.get("nice_skills", []))
     _save(vacancy)
@@ -384,7 +435,11 @@ def vacancy_update(*, vacancy: Vacancy, by: User, **fields) -> Vacancy:
 
     Locks the row. Fields not passed keep their values (a PATCH). ``skills_text`` follows the
     skills. An open vacancy is checked for duplicates again (see ``EDITABLE_STATUSES`` for why a
-    live vacancy stays live). Raises BusinessError("invalid") or ConflictError.
+    live vacancy stays live). A national project is checked (``national_project_refusal``) when
+    the vacancy joins it or moves to another region; an existing link is otherwise left alone.
+    Lowering ``positions`` to the number already filled fills a published or paused vacancy,
+    as the last hire does, in this transaction under the same lock (below that number is
+    refused). Raises BusinessError("invalid") or ConflictError.
     """
     plain, m2m = _split_fields(fields)
     locked = _lock(vacancy)
@@ -396,7 +451,17 @@ def vacancy_update(*, vacancy: Vacancy, by: User, **fields) -> Vacancy:
             fields={"status": [locked.status]},
         )
     current = {name: getattr(locked, name) for name in EDITABLE_FIELDS if name not in M2M_FIELDS}
-    _validate({**current, **plain}, positions_filled=locked.positions_filled)
+    merged = {**current, **plain}
+    project, region = merged.get("national_project"), merged.get("region")
+    project_changed = project is not None and (
+        project.pk != locked.national_project_id or getattr(region, "pk", None) != locked.region_id
+    )
+    _validate(
+        merged,
+        positions_filled=locked.positions_filled,
+        organization_id=locked.organization_id,
+        check_project=project_changed,
+    )
 
     for name, value in _stripped(plain).items():
         setattr(locked, name, value)
@@ -409,6 +474,10 @@ def vacancy_update(*, vacancy: Vacancy, by: User, **fields) -> Vacancy:
     _save(locked)
     for name, skills in m2m.items():
         getattr(locked, name).set(skills)
+    if locked.positions_filled >= locked.positions and vacancy_can(vacancy=locked, action="fill"):
+        # No position is left: the vacancy is filled exactly as by the last hire, rather than
+        # staying in search while refusing every application.
+        locked = vacancy_fill(vacancy=locked)
     return locked
 
 

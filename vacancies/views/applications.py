@@ -189,9 +189,19 @@ def candidates(request, vacancy_id: int):
     )
 
 
+def _cvs_unavailable(request, error: BusinessError):
+    """The CV pages for an organization that may not read CVs (yet): why, with the page's status."""
+    return render(
+        request, "vacancies/applications/cv_unavailable.html", {"message": error.message}, status=error.status_code
+    )
+
+
 @login_required
 def cv_search(request):
-    organization = selectors.employer_organization_get(user=request.user)
+    try:
+        organization = selectors.employer_organization_get_for_cvs(user=request.user)
+    except BusinessError as error:
+        return _cvs_unavailable(request, error)
     form = CvSearchForm(request.GET or None)
     results, next_after = [], None
     if form.is_valid():
@@ -233,8 +243,11 @@ def cv_search(request):
 def cv_detail(request, seeker_id: int):
     """A visible seeker's CV, opened from the CV search (logged each time it is shown), with the
     invitation form."""
+    try:
+        organization = selectors.employer_organization_get_for_cvs(user=request.user)
+    except BusinessError as error:
+        return _cvs_unavailable(request, error)
     profile = selectors.seeker_profile_get_for_employer(user=request.user, seeker_id=seeker_id)
-    organization = selectors.employer_organization_get(user=request.user)
     form = InvitationForm(request.POST or None, vacancies=selectors.vacancies_for_inviting(organization=organization))
     status = 200
     if request.method == "POST":
