@@ -3,7 +3,7 @@
 Reading is open to anyone, on purpose (``AllowAny``): the figures are aggregates of the exchange's
 own data, published for transparency. Each chart has its own endpoint and its own documented row
 shape, generated from ``stats.definitions`` like the page, the CSV and the workbook. Asking for a
-refresh is for administrators only.
+refresh and downloading the workbook are for administrators only.
 
 Before the first refresh, ``refreshed_at`` is null and ``rows`` empty.
 """
@@ -11,14 +11,15 @@ Before the first refresh, ``refreshed_at`` is null and ``rows`` empty.
 from __future__ import annotations
 
 from django.urls import path, reverse
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from exchange.schema import errors
-from stats import selectors, services, tables
+from stats import exports, selectors, services, tables
 from stats.definitions import (
     CHARTS,
     EMPLOYMENT_TYPE,
@@ -246,9 +247,43 @@ class RefreshApi(APIView):
         )
 
 
+# --- Workbook (administrators) ------------------------------------------------------------------
+
+
+class ExportApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        summary="All figures as an Excel workbook (administrators)",
+        description=(
+            "The same workbook as the statistics page's download: a sheet of headline figures and one sheet "
+            "per chart, in the language of the request, as of the last refresh. Sent as an attachment named "
+            "statistics-YYYY-MM-DD-HHMM.xlsx after the time of its figures (the time of the request before "
+            "the first refresh, when the sheets are empty)."
+        ),
+        tags=TAGS,
+        operation_id="stats_export_xlsx",
+        responses={
+            (200, exports.CONTENT_TYPE): OpenApiResponse(
+                response=OpenApiTypes.BINARY, description="The workbook (Office Open XML)."
+            ),
+            **errors(401, 403),
+        },
+    )
+    def get(self, request):
+        selectors.require_stats_admin(request.user)
+        return exports.workbook_response()
+
+    def perform_content_negotiation(self, request, force=False):
+        # The body is the workbook whatever the client accepts (an Accept of the workbook's own
+        # type included, which no JSON renderer matches); an error is the API's JSON error body.
+        return super().perform_content_negotiation(request, force=True)
+
+
 urlpatterns = [
     path("", IndexApi.as_view(), name="api-stats"),
     path("headline/", HeadlineApi.as_view(), name="api-stats-headline"),
     path("refresh/", RefreshApi.as_view(), name="api-stats-refresh"),
+    path("export.xlsx", ExportApi.as_view(), name="api-stats-export"),
     *(path(f"{chart.slug}/", chart_api(chart).as_view(), name=f"api-stats-{chart.slug}") for chart in CHARTS),
 ]

@@ -14,7 +14,7 @@ import time
 from datetime import datetime, timedelta
 from functools import partial
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,14 +26,16 @@ from stats.models import StatRefresh, StatSnapshot
 
 logger = logging.getLogger(__name__)
 
-# pg_advisory_xact_lock key: one refresh computes at a time (another one finding it taken is
-# skipped: the one running will store fresher figures anyway).
+# Advisory lock key: one refresh computes at a time (another one finding it taken is skipped:
+# the one running will store fresher figures anyway).
 REFRESH_LOCK = 0x57A75  # "stats"
 # A refresh still "running" after this long lost its worker (killed, machine restarted).
 STALE_AFTER = timedelta(minutes=30)
 # A queued refresh whose task has not started after this long lost its message; the periodic
 # task runs it instead.
 LOST_AFTER = timedelta(minutes=2)
+# SQLSTATE of "could not serialize access" under REPEATABLE READ.
+SERIALIZATION_FAILURE = "40001"
 
 
 def stats_compute(*, now: datetime) -> dict[str, dict]:
@@ -74,35 +76,87 @@ def stats_compute(*, now: datetime) -> dict[str, dict]:
     return payloads
 
 
+def _try_lock(cursor, *, for_transaction: bool) -> bool:
+    if for_transaction:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REFRESH_LOCK])
+    else:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [REFRESH_LOCK])
+    return cursor.fetchone()[0]
+
+
+def _unlock() -> None:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [REFRESH_LOCK])
+    except DatabaseError:
+        # The connection is gone, and the session's lock with it.
+        logger.warning("Could not release the statistics refresh lock", exc_info=True)
+
+
+def _store(now: datetime) -> None:
+    """Compute every payload and replace the snapshots. Runs in the caller's transaction."""
+    with connection.cursor() as cursor:
+        # The medians sort the published vacancies' salaries: let them sort in memory. The
+        # queries run once per refresh: compiling them (JIT) costs more than it saves.
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SET LOCAL jit = off")
+    payloads = stats_compute(now=now)
+    StatSnapshot.objects.bulk_create(
+        [StatSnapshot(key=key, payload=payload, refreshed_at=now) for key, payload in payloads.items()],
+        update_conflicts=True,
+        unique_fields=["key"],
+        update_fields=["payload", "refreshed_at", "updated_at"],
+    )
+    StatSnapshot.objects.exclude(key__in=list(payloads)).delete()
+
+
+def _is_serialization_failure(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == SERIALIZATION_FAILURE
+
+
 def stats_refresh(*, now: datetime | None = None) -> datetime | None:
     """Recompute every figure and replace the snapshots; returns the time the figures are of, or
     None when another refresh holds the lock (this one then does nothing).
 
-    Runs in its own transaction, REPEATABLE READ when it is the outermost one (so all figures
-    come from one view of the database; inside a caller's transaction it uses the caller's).
+    Outside a transaction (the worker, the command) it takes the refresh lock first, for the
+    session, and only then opens a REPEATABLE READ transaction, so all figures come from one view
+    of the database and that view already holds whatever the refresh before it committed. Were
+    the lock taken inside the transaction, its snapshot (taken by that very statement) could
+    predate the commit of a refresh that released the lock a moment later: this one would then
+    get the lock and fail to overwrite snapshot rows newer than its view ("could not serialize
+    access due to concurrent update"). Should something else still change a snapshot row during
+    the refresh, it computes once more from a new view, and gives up (None, as when skipped)
+    if that fails too.
+
+    Inside a caller's transaction it uses the caller's, with a lock held until that transaction
+    ends. Always raises what else goes wrong.
     """
     now = now or timezone.now()
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            if outermost:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REFRESH_LOCK])
-            if not cursor.fetchone()[0]:
+    if connection.in_atomic_block:
+        with transaction.atomic(), connection.cursor() as cursor:
+            if not _try_lock(cursor, for_transaction=True):
                 return None
-            # The medians sort the published vacancies' salaries: let them sort in memory. The
-            # queries run once per refresh: compiling them (JIT) costs more than it saves.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-            cursor.execute("SET LOCAL jit = off")
-        payloads = stats_compute(now=now)
-        StatSnapshot.objects.bulk_create(
-            [StatSnapshot(key=key, payload=payload, refreshed_at=now) for key, payload in payloads.items()],
-            update_conflicts=True,
-            unique_fields=["key"],
-            update_fields=["payload", "refreshed_at", "updated_at"],
-        )
-        StatSnapshot.objects.exclude(key__in=list(payloads)).delete()
-    return now
+            _store(now)
+        return now
+
+    with connection.cursor() as cursor:
+        if not _try_lock(cursor, for_transaction=False):
+            return None
+    try:
+        for attempt in (1, 2):
+            try:
+                with transaction.atomic():
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+                    _store(now)
+                return now
+            except OperationalError as error:
+                if not _is_serialization_failure(error):
+                    raise
+                logger.warning("Statistics snapshots changed during a refresh (attempt %s of 2)", attempt)
+        return None
+    finally:
+        _unlock()
 
 
 # --- Refreshes asked for ------------------------------------------------------------------------
@@ -148,11 +202,17 @@ def stats_refresh_request(*, by: User) -> tuple[StatRefresh, bool]:
     return refresh, True
 
 
+def _finish(refresh_id: int, **fields) -> None:
+    fields["finished_at"] = fields["updated_at"] = timezone.now()
+    StatRefresh.objects.filter(pk=refresh_id).update(**fields)
+
+
 def stats_refresh_run(*, refresh_id: int) -> bool:
     """Run queued refresh ``refresh_id``: claims it (queued -> running) with a conditional UPDATE,
     so a second delivery of its task does nothing and returns False. Marks it done (or skipped,
     when another refresh held the lock) with its duration, or failed with the error, which is
-    raised again. Must not run inside a transaction."""
+    raised again (also when the worker is stopped in the middle). Must not run inside a
+    transaction."""
     started_at = timezone.now()
     claimed = StatRefresh.objects.filter(pk=refresh_id, status=StatRefresh.Status.QUEUED).update(
         status=StatRefresh.Status.RUNNING, started_at=started_at, updated_at=started_at
@@ -162,18 +222,13 @@ def stats_refresh_run(*, refresh_id: int) -> bool:
     started = time.perf_counter()
     try:
         refreshed = stats_refresh()
-    except Exception as exc:
-        finished = timezone.now()
-        StatRefresh.objects.filter(pk=refresh_id).update(
-            status=StatRefresh.Status.FAILED, finished_at=finished, error=str(exc)[:500], updated_at=finished
-        )
+    except BaseException as exc:  # a stopped worker (SystemExit, KeyboardInterrupt) too
+        _finish(refresh_id, status=StatRefresh.Status.FAILED, error=(str(exc) or type(exc).__name__)[:500])
         raise
-    finished = timezone.now()
-    StatRefresh.objects.filter(pk=refresh_id).update(
+    _finish(
+        refresh_id,
         status=StatRefresh.Status.DONE if refreshed else StatRefresh.Status.SKIPPED,
-        finished_at=finished,
         duration_ms=round((time.perf_counter() - started) * 1000),
-        updated_at=finished,
     )
     return True
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.utils import formats
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext
@@ -33,6 +34,8 @@ from stats.definitions import (
 )
 
 MISSING = "—"
+# The most figure columns a table may have to sit beside its chart (see ``ChartTable.beside_chart``).
+BESIDE_CHART_COLUMNS = 3
 # A fair's figures are final once its results are published (``fairs.models.Fair.Status.RESULTS``).
 PUBLISHED_FAIR = "results"
 
@@ -104,6 +107,12 @@ class ChartTable:
     def label_header(self):
         return LABEL_COLUMN[self.chart.rows]
 
+    @property
+    def beside_chart(self) -> bool:
+        """On a wide screen the table sits beside its chart when it has few columns; a longer one
+        (national projects, fairs) goes under it, where it has the whole width."""
+        return len(self.chart.columns) <= BESIDE_CHART_COLUMNS
+
 
 def _row(chart: Chart, data: dict) -> Row:
     kind = chart.rows
@@ -146,6 +155,29 @@ def chart_table(chart: Chart, payload: dict | None) -> ChartTable:
             Cell(c, sum(row.value(c.key) or 0 for row in rows) if c.kind in ADDITIVE else None) for c in chart.columns
         ]
     return ChartTable(chart=chart, rows=rows, year=payload.get("year"), totals=totals)
+
+
+# --- Drawn once per refresh ----------------------------------------------------------------------
+
+RENDERED_CACHE_SECONDS = 24 * 3600
+# Part of every cache key: bump it when the markup drawn from the snapshots changes, so pages do
+# not mix the new style sheet with markup cached before a deploy until the next refresh.
+RENDERED_VERSION = 2
+
+
+def rendered_once(parts: tuple, refreshed_at: datetime.datetime | None, render):
+    """``render()``, cached until the next refresh: the figures of a snapshot never change, so
+    what is drawn from them (a page's charts, the workbook) is drawn once per refresh, language
+    and variant (``parts``)."""
+    if refreshed_at is None:
+        return render()
+    key = f"stats:rendered:v{RENDERED_VERSION}:" + ":".join(str(part) for part in parts)
+    key += f":{refreshed_at.timestamp()}"
+    content = cache.get(key)
+    if content is None:
+        content = render()
+        cache.set(key, content, RENDERED_CACHE_SECONDS)
+    return content
 
 
 # --- Pictures -----------------------------------------------------------------------------------

@@ -11,12 +11,10 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -26,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from exchange.errors import BusinessError
 from exchange.spreadsheets import spreadsheet_safe
 from stats import exports, selectors, services, tables
-from stats.definitions import CHARTS, CHARTS_BY_SLUG, HEADLINE_KEY, SECTIONS, SECTIONS_BY_SLUG, Section
+from stats.definitions import CHARTS_BY_SLUG, HEADLINE_KEY, SECTIONS, SECTIONS_BY_SLUG, Section
 
 
 def _common(request, snapshots: selectors.Snapshots) -> dict:
@@ -60,22 +58,6 @@ def _metric(request) -> str:
     return metric if metric in tables.MAP_METRICS else tables.MAP_METRICS[0]
 
 
-def _rendered(parts: tuple, refreshed_at, render) -> str:
-    """``render()``, cached until the next refresh: the figures of a snapshot never change, so
-    what is drawn from them is drawn once per refresh, language and variant (``parts``)."""
-    if refreshed_at is None:
-        return render()
-    key = "stats:rendered:" + ":".join(str(part) for part in parts) + f":{refreshed_at.timestamp()}"
-    content = cache.get(key)
-    if content is None:
-        content = render()
-        cache.set(key, content, RENDERED_CACHE_SECONDS)
-    return content
-
-
-RENDERED_CACHE_SECONDS = 24 * 3600
-
-
 def _chart_items(current: Section, snapshots: selectors.Snapshots, metric: str) -> list[dict]:
     items = []
     for slug in current.charts:
@@ -106,7 +88,7 @@ def section(request, section: str):
         raise Http404
     snapshots = selectors.snapshots_get(keys=current.charts)
     metric = _metric(request)
-    charts_html = _rendered(
+    charts_html = tables.rendered_once(
         ("section", current.slug, get_language(), metric),
         snapshots.refreshed_at,
         lambda: render_to_string(
@@ -154,12 +136,7 @@ def headline_csv(request):
 @require_GET
 def export_xlsx(request):
     selectors.require_stats_admin(request.user)
-    snapshots = selectors.snapshots_get(keys=[HEADLINE_KEY, *(chart.slug for chart in CHARTS)])
-    content = _rendered(("xlsx", get_language()), snapshots.refreshed_at, lambda: exports.workbook(snapshots))
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    stamp = timezone.localtime(snapshots.refreshed_at or timezone.now()).strftime("%Y-%m-%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="statistics-{stamp}.xlsx"'
-    return response
+    return exports.workbook_response()
 
 
 @require_POST

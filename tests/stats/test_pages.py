@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from stats import exports, tables
 from stats.definitions import CHARTS, CHARTS_BY_SLUG, HEADLINE, SECTIONS
 from stats.models import StatRefresh
 from stats.selectors import home_counters, snapshots_get
@@ -211,6 +212,51 @@ def test_the_workbook_has_the_headline_and_one_sheet_per_chart(world, client, ca
     assert values == {code: (row["vacancies"], row["positions"]) for code, row in expected.items()}
 
 
+WORKBOOK_TITLE = {
+    "en": "Statistics of the Electronic Labor Exchange",
+    "kk": "Электрондық еңбек биржасының статистикасы",
+}
+
+
+def cell_values(content: bytes) -> dict:
+    book = load_workbook(io.BytesIO(content))
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book}
+
+
+@pytest.mark.parametrize("language", ["en", "kk"])
+def test_the_workbook_api_gives_an_administrator_the_same_workbook_as_the_page(world, client, cast, language):
+    client.force_login(cast.admin)
+
+    page = client.get(reverse("stats:export"), HTTP_ACCEPT_LANGUAGE=language)
+    cache.clear()  # built again for the API, not served from the page's cache
+    api = client.get(reverse("api-stats-export"), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert api.status_code == 200
+    assert api["Content-Type"] == page["Content-Type"] == exports.CONTENT_TYPE
+    assert api["Content-Disposition"] == page["Content-Disposition"]
+    assert re.fullmatch(r'attachment; filename="statistics-\d{4}-\d{2}-\d{2}-\d{4}\.xlsx"', api["Content-Disposition"])
+    assert cell_values(api.content) == cell_values(page.content)
+    assert cell_values(api.content)["headline"][0][0] == WORKBOOK_TITLE[language]
+
+
+def test_the_workbook_api_answers_a_client_that_accepts_only_the_workbook(world, api_client, cast):
+    api_client.force_authenticate(cast.admin)
+
+    response = api_client.get(reverse("api-stats-export"), HTTP_ACCEPT=exports.CONTENT_TYPE)
+
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.content)).sheetnames == ["headline", *(chart.slug for chart in CHARTS)]
+
+
+def test_before_the_first_refresh_the_workbook_api_gives_empty_sheets(cast, api_client):
+    api_client.force_authenticate(cast.admin)
+
+    response = api_client.get(reverse("api-stats-export"))
+
+    assert response.status_code == 200
+    assert cell_values(response.content)["headline"][1][1] == "never"
+
+
 @pytest.mark.parametrize("slug", [chart.slug for chart in CHARTS])
 def test_each_api_endpoint_gives_the_chart_rows(world, client, slug):
     body = client.get(reverse(f"api-stats-{slug}")).json()
@@ -288,7 +334,8 @@ def test_the_charts_are_drawn_once_per_refresh_and_language(world, client):
 
     assert first == second
     refreshed_at = snapshots_get(keys=["vacancies-by-region"]).refreshed_at
-    assert cache.get(f"stats:rendered:section:vacancies:en:planned_jobs:{refreshed_at.timestamp()}") is not None
+    key = f"stats:rendered:v{tables.RENDERED_VERSION}:section:vacancies:en:planned_jobs:{refreshed_at.timestamp()}"
+    assert cache.get(key) is not None
     assert 'lang="ru"' in russian and "Астана" in russian
     stats_refresh()
     assert client.get(url).status_code == 200

@@ -12,6 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from stats import exports
 from stats.models import StatRefresh
 from stats.services import stats_refresh
 
@@ -47,6 +48,7 @@ READ = {
     "api-stats": PUBLIC,
     "api-stats-headline": PUBLIC,
     "api-stats-refresh": ADMIN_ONLY,
+    "api-stats-export": ADMIN_ONLY,
     **{
         f"api-stats-{slug}": PUBLIC
         for slug in (
@@ -117,10 +119,20 @@ def test_who_may_ask_for_a_refresh(cast, client, name):
     assert StatRefresh.objects.get().requested_by == cast.admin
 
 
-def test_a_refused_refresh_answers_with_the_api_error_body(cast, api_client):
+@pytest.mark.parametrize(("method", "name"), [("post", "api-stats-refresh"), ("get", "api-stats-export")])
+def test_a_refused_administrators_request_answers_with_the_api_error_body(cast, api_client, method, name):
     api_client.force_authenticate(cast.staff_x)
 
-    response = api_client.post(reverse("api-stats-refresh"))
+    response = getattr(api_client, method)(reverse(name))
 
     assert response.status_code == 403
+    assert response["Content-Type"] == "application/json"
     assert set(response.json()["error"]) == {"code", "message", "fields"}
+    assert response.json()["error"]["code"] == "permission_denied"
+
+
+def test_the_workbook_api_refuses_an_anonymous_reader_with_the_api_error_body(catalog, api_client):
+    response = api_client.get(reverse("api-stats-export"), HTTP_ACCEPT=exports.CONTENT_TYPE)
+
+    assert response.status_code == 403  # the session comes first: no WWW-Authenticate, so not 401
+    assert response.json()["error"]["code"] == "not_authenticated"

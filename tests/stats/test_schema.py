@@ -7,6 +7,7 @@ from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
+from stats import exports
 from stats.definitions import CHARTS
 
 
@@ -26,7 +27,12 @@ def test_the_schema_documents_every_statistics_endpoint_without_warnings(db):
     ours = [m for m in messages if "stats" in m.lower() or "/api/v1/stats/" in m]
     assert ours == []
     paths = schema["paths"]
-    assert {"/api/v1/stats/", "/api/v1/stats/headline/", "/api/v1/stats/refresh/"} <= set(paths)
+    assert {
+        "/api/v1/stats/",
+        "/api/v1/stats/headline/",
+        "/api/v1/stats/refresh/",
+        "/api/v1/stats/export.xlsx",
+    } <= set(paths)
     for chart in CHARTS:
         operation = paths[f"/api/v1/stats/{chart.slug}/"]["get"]
         assert operation["security"] == [{"cookieAuth": []}, {"tokenAuth": []}, {}]  # anonymous too
@@ -44,3 +50,17 @@ def test_each_chart_has_its_own_row_schema_with_every_column(db):
             f"Stats{chart.api_name}Row"
         )
     assert set(components["StatsHeadlineFigures"]["properties"]) >= {"vacancies_open", "hires", "youth_share"}
+
+
+def test_the_workbook_endpoint_is_documented_as_a_file_for_administrators(db):
+    schema, _messages = generate()
+
+    operation = schema["paths"]["/api/v1/stats/export.xlsx"]["get"]
+    assert operation["operationId"] == "stats_export_xlsx"
+    assert operation["tags"] == ["statistics"]
+    assert operation["responses"]["200"]["content"] == {
+        exports.CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}
+    }
+    assert {"401", "403"} <= set(operation["responses"])
+    assert operation["responses"]["403"]["content"]["application/json"]["schema"]["$ref"].endswith("ApiError")
+    assert {} not in operation["security"]  # not for anonymous readers
