@@ -40,6 +40,7 @@ from notifications.models import Kind
 from notifications.services import NewNotification, notifications_create_bulk
 from vacancies.models import Vacancy
 from vacancies.services.applications import application_hire, is_member_of
+from vacancies.services.lifecycle import vacancy_keep_open_until
 
 NOTE_MAX_LENGTH = 1000
 REASON_MAX_LENGTH = 500
@@ -336,6 +337,8 @@ def fair_vacancy_add(
     ``vacancy_not_eligible``); ``positions_offered`` is between 1 and the vacancy's positions
     not yet filled, and at most five screening questions of 1-300 characters (400 ``invalid``).
     A vacancy is offered once per fair (409 ``fair_vacancy_exists``, race-safe by the database).
+    The vacancy stays open until the fair's results at least (``vacancy_keep_open_until``): one
+    that would expire during the fair would refuse the applications the fair brings.
     """
     _require_member(by, participation.organization_id)
     questions = _clean_questions(screening_questions)
@@ -367,6 +370,7 @@ def fair_vacancy_add(
         except IntegrityError:
             message = _("This vacancy is already offered at the fair.")
             raise ConflictError("fair_vacancy_exists", message, fields={"vacancy": [str(message)]}) from None
+        vacancy_keep_open_until(vacancy=vacancy, until=participation.fair.results_at)
     return fair_vacancy
 
 

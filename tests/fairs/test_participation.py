@@ -351,6 +351,23 @@ def test_an_approved_employer_offers_its_published_vacancy_with_screening_questi
     assert fair_vacancy.screening_questions == ["Do you have a welder's certificate?", "Can you start in January?"]
 
 
+def test_an_offered_vacancy_stays_open_until_the_fairs_results_and_is_never_shortened(cast, approved):
+    fair = approved.fair
+    ending = factories.VacancyFactory(organization=approved.organization, expires_at=fair.starts_at)
+    lasting = factories.VacancyFactory(
+        organization=approved.organization, expires_at=fair.results_at + datetime.timedelta(days=5)
+    )
+    Vacancy.objects.filter(pk=ending.pk).update(expiry_reminder_sent_at=timezone.now())
+
+    for vacancy in (ending, lasting):
+        fair_vacancy_add(participation=approved, vacancy=vacancy, positions_offered=1, by=cast.employer_a)
+
+    ending.refresh_from_db()
+    assert ending.expires_at == fair.results_at
+    assert ending.expiry_reminder_sent_at is None, "reminded again before the new date"
+    assert Vacancy.objects.get(pk=lasting.pk).expires_at == fair.results_at + datetime.timedelta(days=5)
+
+
 def test_a_participation_waiting_for_approval_cannot_offer_vacancies(cast, fair):
     participation = take_part(fair, cast.employer_a, status=Participation.Status.PENDING)
     vacancy = factories.VacancyFactory(organization=participation.organization)

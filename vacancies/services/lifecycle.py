@@ -568,6 +568,18 @@ def vacancy_prolong(*, vacancy: Vacancy, by: User, days: int = PUBLICATION_DAYS)
     return _finish(locked, "prolong", update_fields=["expires_at", "expiry_reminder_sent_at"])
 
 
+def vacancy_keep_open_until(*, vacancy: Vacancy, until: datetime.datetime) -> bool:
+    """Push a published or paused vacancy's expiry to ``until`` when it would end sooner; never
+    shortens it. For the services of higher apps that need the vacancy open for a while (a job
+    fair offering it keeps it open until its results). One conditional UPDATE, safe to repeat;
+    the expiry reminder is sent again before the new date. True when the expiry moved."""
+    return bool(
+        Vacancy.objects.filter(
+            pk=vacancy.pk, status__in=(Status.PUBLISHED, Status.PAUSED), expires_at__lt=until
+        ).update(expires_at=until, expiry_reminder_sent_at=None, updated_at=timezone.now())
+    )
+
+
 @transaction.atomic
 def vacancy_fill(*, vacancy: Vacancy) -> Vacancy:
     """Published or paused -> filled. For the applications services, inside their transaction
