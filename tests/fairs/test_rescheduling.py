@@ -269,7 +269,7 @@ def test_the_notice_gives_the_new_and_the_old_dates_in_each_readers_language_and
     assert english.subject == "The job fair “Spring job fair” has new dates"
     assert "10 December 2031, 18:00" in english.body
     russian = next(message for message in mail.outbox if message.to == [cast.seeker_b.email])
-    assert russian.subject == "У ярмарки вакансий «Spring job fair» новые даты"
+    assert russian.subject == "У ярмарки вакансий «Spring job fair» новые даты"  # noqa: RUF001 - Russian on purpose
     assert "Ваша регистрация остаётся в силе." in russian.body
     assert Notification.objects.filter(kind=Kind.FAIR, email_status=Notification.EmailStatus.SENT).count() == 3
 
