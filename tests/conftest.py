@@ -10,6 +10,8 @@ of two regions (X = Astana, Y = Almaty) and an administrator.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -18,6 +20,7 @@ from django.core.management import call_command
 from accounts.models import Membership, SeekerProfile, User
 from catalog.models import Region
 from tests import factories
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 
 
 # Each test session gets its own Celery queue, so two test runs on one machine (or a
@@ -129,3 +132,19 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run, shared by every folder's browser tests: Playwright's sync
+    API allows only one running instance per thread."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"Chromium is missing at {CHROMIUM}; .ci/run should have installed it")
+        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium chromium-driver)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -7,14 +7,12 @@ test-artifacts/stats-layout-*.png.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.core.cache import cache
 
 from stats.definitions import SECTIONS
 from stats.services import stats_refresh
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.conftest import ARTIFACTS
 from tests.stats.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,18 +54,6 @@ MEASURE = """() => {
   }
   return problems;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium not installed at {CHROMIUM} (apt-get install chromium chromium-driver)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
