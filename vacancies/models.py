@@ -9,6 +9,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
@@ -272,6 +273,12 @@ class Vacancy(models.Model):
     def is_live(self) -> bool:
         """Published by a verified employer (``VacancyQuerySet.live``); reads the organization."""
         return self.status == self.Status.PUBLISHED and self.organization.is_verified
+
+    @property
+    def is_open_for_applications(self) -> bool:
+        """Live and not past its expiry (the periodic expiry task may not have run yet); whether a
+        position is left is a separate question."""
+        return self.is_live and self.expires_at is not None and self.expires_at > timezone.now()
 
 
 class VacancyReport(models.Model):

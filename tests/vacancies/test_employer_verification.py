@@ -19,7 +19,8 @@ from accounts.services.organizations import organization_reject, organization_up
 from exchange.errors import BusinessError, ConflictError
 from tests import factories
 from vacancies.models import Application, CvView, Invitation, Vacancy
-from vacancies.selectors.applications import seeker_profile_get_for_employer
+from vacancies.selectors.applications import application_apply_panel, seeker_profile_get_for_employer
+from vacancies.selectors.matching import suitable_candidates, vacancy_get_for_matching
 from vacancies.selectors.search import vacancy_search_results
 from vacancies.services.applications import application_submit, invitation_send, seeker_cv_open
 
@@ -168,3 +169,29 @@ def test_a_salary_cursor_with_a_value_no_row_has_is_refused(cast, vacancy, clien
     assert "This page link is not valid any more." in page.content.decode()
     assert response.status_code == 400
     assert "cursor" in response.json()["error"]["fields"]
+
+
+# --- What the pages offer follows the same rule ---------------------------------------------------
+
+
+def test_the_apply_panel_offers_applying_only_while_the_vacancy_is_open(cast, organization, vacancy):
+    def can_apply() -> bool:
+        fresh = Vacancy.objects.select_related("organization").get(pk=vacancy.pk)
+        return application_apply_panel(user=cast.seeker_a, vacancy=fresh)["can_apply"]
+
+    assert can_apply()
+    Vacancy.objects.filter(pk=vacancy.pk).update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    assert not can_apply()
+    Vacancy.objects.filter(pk=vacancy.pk).update(expires_at=timezone.now() + datetime.timedelta(days=3))
+    Organization.objects.filter(pk=organization.pk).update(status=Organization.Status.PENDING)
+    assert not can_apply()
+
+
+def test_suitable_candidates_wait_for_the_organizations_verification(cast, organization, vacancy):
+    Organization.objects.filter(pk=organization.pk).update(status=Organization.Status.PENDING)
+    fresh = vacancy_get_for_matching(user=cast.employer_a, vacancy_id=vacancy.pk)
+
+    page = suitable_candidates(vacancy=fresh)
+
+    assert not page.enabled
+    assert page.notice == "Candidates are shown once the organization is verified."

@@ -10,7 +10,6 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -203,10 +202,7 @@ def application_apply_panel(*, user: User, vacancy: Vacancy) -> dict | None:
         return None
     application = application_for_seeker_and_vacancy(user=user, vacancy=vacancy)
     can_apply = (
-        application is None
-        and vacancy.is_live
-        and vacancy.expires_at > timezone.now()
-        and vacancy.positions_filled < vacancy.positions
+        application is None and vacancy.is_open_for_applications and vacancy.positions_filled < vacancy.positions
     )
     problem = ""
     if can_apply:

@@ -311,9 +311,9 @@ def _open_vacancy_state(vacancy_id: int) -> Vacancy:
 
 
 def _require_open_vacancy(vacancy: Vacancy) -> None:
-    """Live (published by a verified employer), not past its expiry (the periodic task may not
-    have run yet) and with a position open; 409 otherwise."""
-    if not vacancy.is_live or vacancy.expires_at is None or vacancy.expires_at <= timezone.now():
+    """Open for applications (``Vacancy.is_open_for_applications``) with a position left; 409
+    otherwise."""
+    if not vacancy.is_open_for_applications:
         raise ConflictError("vacancy_not_open", _("This vacancy is not open for applications."))
     if vacancy.positions_filled >= vacancy.positions:
         raise ConflictError("no_positions_left", _("All positions of this vacancy have been filled."))
